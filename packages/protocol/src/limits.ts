@@ -1,0 +1,28 @@
+import type { ChainParams } from "./types.ts";
+
+/** Hard limits that no genesis can raise: they protect decoders. */
+export const TX_BYTES_HARD_MAX = 4 * 1024 * 1024;
+export const BLOCK_BYTES_HARD_MAX = 64 * 1024 * 1024;
+export const SIGNATURES_PER_TX_MAX = 16;
+export const TX_ARGS_MAX = 64;
+export const NAME_CHARS_MAX = 128;
+export const NONCE_BYTES_MIN = 8;
+export const NONCE_BYTES_MAX = 32;
+export const CERT_BYTES_MAX = 8 * 1024;
+export const EVENTS_PER_TX_MAX = 64;
+
+export const DEFAULT_PARAMS: ChainParams = {
+  blockBytesMax: 8 * 1024 * 1024,
+  blockTxsMax: 10_000,
+  txBytesMax: 256 * 1024,
+  txExpiryWindowMax: 10_000,
+  mempoolTxsMax: 100_000,
+  blockIntervalMs: 100,
+  emptyBlockIntervalMs: 5_000,
+  timeoutProposeMs: 3_000,
+  timeoutPrevoteMs: 1_000,
+  timeoutPrecommitMs: 1_000,
+  timeoutDeltaMs: 500,
+  timeoutCommitMs: 100,
+  publicContracts: [],
+};
