@@ -1,3 +1,5 @@
+export * from "./api-auth.ts";
+export * from "./application.ts";
 export * from "./block.ts";
 export * from "./bytes.ts";
 export * from "./encoding.ts";

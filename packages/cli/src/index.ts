@@ -1,0 +1,3 @@
+export * from "./output.ts";
+export * from "./resolve-url.ts";
+export * from "./spawn-node.ts";

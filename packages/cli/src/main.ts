@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { registerDemo } from "./commands/demo.ts";
+import { registerNetwork } from "./commands/network.ts";
+import { registerNode } from "./commands/node.ts";
+import { registerBlock, registerQuery, registerTx } from "./commands/tx.ts";
+import { registerVerify } from "./commands/verify.ts";
+
+const program = new Command()
+  .name("citychain")
+  .description("CityChain: a consortium blockchain for smart cities")
+  .version("0.1.0");
+registerNetwork(program);
+registerNode(program);
+registerTx(program);
+registerQuery(program);
+registerBlock(program);
+registerVerify(program);
+registerDemo(program);
+await program.parseAsync(process.argv);

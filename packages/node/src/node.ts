@@ -1,0 +1,253 @@
+import { join } from "node:path";
+import { type LoadedIdentity, loadIdentity, VerifyPool } from "@citychain/crypto";
+import { Ledger } from "@citychain/ledger";
+import { addressOf, bytesEqual, bytesToHex, CityChainError, ErrorCode, type Genesis } from "@citychain/protocol";
+import { CityChainApp, parseGenesis } from "@citychain/runtime";
+import type { FastifyInstance } from "fastify";
+import { type Logger, pino } from "pino";
+import { createApiServer } from "./api/server.ts";
+import type { BlockProducer } from "./block-producer.ts";
+import { DATA_DIR, IDENTITY_DIR, type NodeConfig, readGenesisFile, readNodeConfig } from "./config.ts";
+import { EventBus, type TxOutcome } from "./event-bus.ts";
+import { Mempool } from "./mempool.ts";
+import { NodeMetrics } from "./metrics.ts";
+import { SoloProducer } from "./solo-producer.ts";
+
+export const VERSION = "0.1.0";
+/** At most this many transactions in one submit call. */
+export const SUBMIT_BATCH_TXS_MAX = 5_000;
+
+export interface StartOptions {
+  home: string;
+  /** Overrides config.json's API port (0 picks a free one). */
+  apiPort?: number;
+  logger?: Logger;
+  verifyThreads?: number;
+}
+
+export interface SubmitOutcome {
+  /** Transaction id (hex), when the bytes decoded far enough to have one. */
+  id?: string;
+  accepted: boolean;
+  code: string;
+  message: string;
+}
+
+/** A running CityChain node: ledger, application, mempool, block producer, API. */
+export class CityChainNode {
+  readonly events = new EventBus();
+  readonly metrics = new NodeMetrics();
+  readonly startedAtMs = Date.now();
+  api!: FastifyInstance;
+  apiUrl = "";
+  private producer: BlockProducer | undefined;
+  private stopped = false;
+
+  private constructor(
+    readonly home: string,
+    readonly config: NodeConfig,
+    readonly genesis: Genesis,
+    readonly identity: LoadedIdentity,
+    readonly ledger: Ledger,
+    readonly pool: VerifyPool,
+    readonly app: CityChainApp,
+    readonly mempool: Mempool,
+    readonly logger: Logger,
+  ) {}
+
+  static async start(opts: StartOptions): Promise<CityChainNode> {
+    const config = readNodeConfig(opts.home);
+    const logger = opts.logger ?? pino({ level: config.logLevel, base: { node: config.name } });
+    const genesis = parseGenesis(readGenesisFile(opts.home));
+    const identity = await loadIdentity(join(opts.home, IDENTITY_DIR));
+    const ledger = Ledger.open(join(opts.home, DATA_DIR));
+    const pool = VerifyPool.create({ threads: opts.verifyThreads });
+    let app: CityChainApp;
+    try {
+      app = await CityChainApp.open({ genesis, ledger, verifyPool: pool });
+    } catch (e) {
+      await pool.close();
+      ledger.close();
+      throw e;
+    }
+    const mempool = new Mempool(genesis.params.mempoolTxsMax);
+    const node = new CityChainNode(opts.home, config, genesis, identity, ledger, pool, app, mempool, logger);
+    node.metrics.height.set(app.info().height);
+    node.startProducer();
+    node.api = await createApiServer(node);
+    const address = await node.api.listen({ host: config.api.host, port: opts.apiPort ?? config.api.port });
+    node.apiUrl = address.replace("[::1]", "127.0.0.1");
+    logger.info(
+      { chainId: genesis.chainId, height: app.info().height, api: node.apiUrl, producer: config.producer },
+      "node started",
+    );
+    return node;
+  }
+
+  /** The validator entry for this node's key, if it is a validator. */
+  get validatorAddress(): Uint8Array | undefined {
+    const address = addressOf(this.identity.keyPair.publicKey);
+    return this.app.validators.find((v) => bytesEqual(v.address, address))?.address;
+  }
+
+  private startProducer(): void {
+    if (this.config.producer !== "solo") return;
+    const address = this.validatorAddress;
+    if (!address) {
+      this.logger.warn("this node's key is not in the validator set: it serves the chain but makes no blocks");
+      return;
+    }
+    const total = this.app.validators.reduce((s, v) => s + v.power, 0);
+    const own = this.app.validators.find((v) => bytesEqual(v.address, address))?.power ?? 0;
+    if (own * 3 <= total * 2) {
+      throw new CityChainError(
+        { code: ErrorCode.CONFIG_INVALID },
+        `solo mode needs one validator with more than 2/3 of the voting power; this node has ${own} of ${total}. Create the network with one validator`,
+      );
+    }
+    const p = this.genesis.params;
+    this.producer = new SoloProducer({
+      app: this.app,
+      mempool: this.mempool,
+      events: this.events,
+      metrics: this.metrics,
+      logger: this.logger,
+      key: this.identity.keyPair,
+      address,
+      blockIntervalMs: p.blockIntervalMs,
+      emptyBlockIntervalMs: p.emptyBlockIntervalMs,
+      blockTxsMax: p.blockTxsMax,
+      blockBytesMax: p.blockBytesMax,
+    });
+    this.producer.start();
+  }
+
+  /** Admits transactions to the mempool; one outcome per input, in order. */
+  async submit(txs: Uint8Array[]): Promise<SubmitOutcome[]> {
+    if (txs.length > SUBMIT_BATCH_TXS_MAX) {
+      throw new CityChainError(
+        { code: ErrorCode.BATCH_TOO_LARGE },
+        `at most ${SUBMIT_BATCH_TXS_MAX} transactions per submit; split the batch`,
+      );
+    }
+    const checked = await this.app.checkTxs(txs, { timeMs: Date.now() });
+    const outcomes = checked.map((c): SubmitOutcome => {
+      if (!c.ok) {
+        this.metrics.txsRejected.inc({ code: c.code });
+        return { accepted: false, code: c.code, message: c.message };
+      }
+      const id = bytesToHex(c.tx.id);
+      try {
+        this.mempool.add(c.tx);
+        return { id, accepted: true, code: "ACCEPTED", message: "waiting in the mempool for the next block" };
+      } catch (e) {
+        const err = e as CityChainError;
+        this.metrics.txsRejected.inc({ code: err.code });
+        return { id, accepted: false, code: err.code, message: err.message };
+      }
+    });
+    this.metrics.mempoolSize.set(this.mempool.size);
+    if (outcomes.some((o) => o.accepted)) this.producer?.notifyTxs();
+    return outcomes;
+  }
+
+  /**
+   * Submits and waits until each accepted transaction commits (or is dropped),
+   * at most timeoutMs. A transaction still pending then is reported with
+   * TX_COMMIT_TIMEOUT; it may still commit later.
+   */
+  async submitAndWait(txs: Uint8Array[], timeoutMs: number): Promise<(SubmitOutcome | TxOutcome)[]> {
+    const checked = await this.submit(txs);
+    return Promise.all(
+      checked.map(async (o) => {
+        if (!o.accepted || !o.id) return o;
+        const waited = await this.waitForTx(o.id, timeoutMs);
+        return (
+          waited ?? {
+            idHex: o.id,
+            code: ErrorCode.TX_COMMIT_TIMEOUT,
+            message: `not committed within ${timeoutMs} ms; it may still commit: look it up by id`,
+          }
+        );
+      }),
+    );
+  }
+
+  /** Waits for a transaction known to the mempool or ledger. */
+  async waitForTx(idHex: string, timeoutMs: number): Promise<TxOutcome | undefined> {
+    const pending = this.events.waitForTx(idHex, timeoutMs);
+    // It may have committed before the waiter was registered.
+    const loc = this.ledger.getTxLocation(Buffer.from(idHex, "hex"));
+    if (loc) {
+      const r = this.ledger.getResult(loc.height, loc.index);
+      return {
+        idHex,
+        height: loc.height,
+        index: loc.index,
+        code: loc.code,
+        message: r?.message ?? "",
+        returnValue: r?.returnValue,
+      };
+    }
+    return pending;
+  }
+
+  status(): NodeStatus {
+    const info = this.app.info();
+    return {
+      nodeName: this.config.name,
+      pid: process.pid,
+      orgId: this.config.orgId,
+      version: VERSION,
+      chainId: info.chainId,
+      mode: this.genesis.mode,
+      height: info.height,
+      latestBlockHash: bytesToHex(info.lastBlockHash),
+      latestBlockTimeMs: info.lastBlockTimeMs,
+      appHash: bytesToHex(info.appHash),
+      validators: info.validators.map((v) => ({
+        name: v.name,
+        orgId: v.orgId,
+        address: bytesToHex(v.address),
+        alg: v.alg,
+        publicKey: bytesToHex(v.publicKey),
+        power: v.power,
+      })),
+      isValidator: this.validatorAddress !== undefined,
+      producer: this.config.producer,
+      peers: [],
+      mempoolTxs: this.mempool.size,
+      uptimeMs: Date.now() - this.startedAtMs,
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.producer?.stop();
+    await this.api?.close();
+    await this.pool.close();
+    this.ledger.close();
+    this.logger.info("node stopped");
+  }
+}
+
+export interface NodeStatus {
+  nodeName: string;
+  /** OS process id (for local benchmarks reading /proc). */
+  pid: number;
+  orgId: string;
+  version: string;
+  chainId: string;
+  mode: string;
+  height: number;
+  latestBlockHash: string;
+  latestBlockTimeMs: number;
+  appHash: string;
+  validators: { name: string; orgId: string; address: string; alg: string; publicKey: string; power: number }[];
+  isValidator: boolean;
+  producer: string;
+  peers: { name: string; address: string }[];
+  mempoolTxs: number;
+  uptimeMs: number;
+}

@@ -1,0 +1,86 @@
+import type { Ledger } from "@citychain/ledger";
+import {
+  bytesToUtf8,
+  CityChainError,
+  type ContractEvent,
+  ErrorCode,
+  EVENTS_PER_TX_MAX,
+  NAME_CHARS_MAX,
+} from "@citychain/protocol";
+import type { Caller, ContractContext } from "./contracts/contract.ts";
+import type { Overlay } from "./overlay.ts";
+import { contractPrefix, stateKey } from "./state-keys.ts";
+
+export const EVENT_PAYLOAD_BYTES_MAX = 64 * 1024;
+
+/** The context one contract call runs in: its own key space, buffered writes, collected events. */
+export class TxContext implements ContractContext {
+  readonly events: ContractEvent[] = [];
+
+  constructor(
+    readonly contract: string,
+    readonly txId: Uint8Array,
+    readonly height: number,
+    readonly timeMs: number,
+    readonly callers: readonly Caller[],
+    readonly readOnly: boolean,
+    private readonly overlay: Overlay,
+    private readonly ledger: Ledger,
+  ) {}
+
+  getState(key: string): Uint8Array | undefined {
+    return this.overlay.get(stateKey(this.contract, key));
+  }
+
+  putState(key: string, value: Uint8Array): void {
+    this.overlay.put(stateKey(this.contract, key), value);
+  }
+
+  deleteState(key: string): void {
+    this.overlay.put(stateKey(this.contract, key), null);
+  }
+
+  listState(prefix: string, limit: number): { key: string; value: Uint8Array }[] {
+    const full = stateKey(this.contract, prefix);
+    const nsLen = contractPrefix(this.contract).length;
+    const merged = new Map<string, Uint8Array | null>();
+    for (const { key, value } of this.ledger.getStateRange({ prefix: full, limit })) {
+      merged.set(Buffer.from(key).toString("latin1"), value);
+    }
+    // Apply uncommitted writes, outermost (block) first, then the transaction's own.
+    const chain: Overlay[] = [];
+    for (let o: Overlay | undefined = this.overlay; o; o = o.parent) chain.unshift(o);
+    for (const o of chain) {
+      for (const w of o.writesWithPrefix(full)) merged.set(Buffer.from(w.key).toString("latin1"), w.value);
+    }
+    const out: { key: string; value: Uint8Array }[] = [];
+    for (const k of [...merged.keys()].sort()) {
+      const v = merged.get(k);
+      if (v) out.push({ key: bytesToUtf8(Buffer.from(k, "latin1").subarray(nsLen)), value: v });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  emit(name: string, payload: Uint8Array): void {
+    if (name.length === 0 || name.length > NAME_CHARS_MAX) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_FAILED },
+        `event names must be 1 to ${NAME_CHARS_MAX} characters`,
+      );
+    }
+    if (payload.length > EVENT_PAYLOAD_BYTES_MAX) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_FAILED },
+        `event payload is ${payload.length} bytes, over the limit of ${EVENT_PAYLOAD_BYTES_MAX}`,
+      );
+    }
+    if (this.events.length >= EVENTS_PER_TX_MAX) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_FAILED },
+        `a transaction may emit at most ${EVENTS_PER_TX_MAX} events`,
+      );
+    }
+    this.events.push({ contract: this.contract, name, payload });
+  }
+}

@@ -1,0 +1,495 @@
+import { MembershipVerifier, type VerifyJob, type VerifyPool } from "@citychain/crypto";
+import type { Ledger, StateWrite } from "@citychain/ledger";
+import {
+  type AppInfo,
+  type Application,
+  type Block,
+  type BlockExecution,
+  type BlockHeader,
+  blockHash,
+  bytesEqual,
+  bytesToHex,
+  type CheckTxOutcome,
+  CityChainError,
+  type Commit,
+  decodeTx,
+  ErrorCode,
+  type ExecutedEvent,
+  encodeBlock,
+  encodeCommit,
+  type Genesis,
+  type ProcessProposalOutcome,
+  type ProposalRequest,
+  type QueryRequest,
+  resultsRootOf,
+  sha256,
+  type Tx,
+  type TxResult,
+  txRootOf,
+  type Validator,
+  validatorsHashOf,
+  ZERO_HASH,
+} from "@citychain/protocol";
+import { nextAppHash } from "./app-hash.ts";
+import { BoundedSet } from "./bounded-set.ts";
+import { TxContext } from "./contract-context.ts";
+import type { BuiltinContract, Caller } from "./contracts/contract.ts";
+import { kvContract } from "./contracts/kv.ts";
+import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
+import { genesisHashOf, validatorsOf } from "./genesis.ts";
+import { Overlay } from "./overlay.ts";
+import { stateKey } from "./state-keys.ts";
+import { authorise } from "./tx-auth.ts";
+
+/** How many verified transaction ids the application remembers (skips re-verifying own mempool txs). */
+export const VERIFIED_IDS_MAX = 500_000;
+/** Executed-but-uncommitted blocks kept (one per round in BFT). */
+export const EXECUTIONS_CACHED_MAX = 16;
+
+export interface AppOptions {
+  genesis: Genesis;
+  ledger: Ledger;
+  verifyPool: VerifyPool;
+  /** Extra built-in contracts beyond membership and kv. */
+  contracts?: BuiltinContract[];
+}
+
+interface Execution extends BlockExecution {
+  block: Block;
+  blockBytes: Uint8Array;
+  writes: { txIndex: number; txId: Uint8Array; writes: StateWrite[] }[];
+}
+
+interface Executed {
+  included: Tx[];
+  results: TxResult[];
+  writes: Execution["writes"];
+  events: ExecutedEvent[];
+  blockOverlay: Overlay;
+  /** Transactions that may not go in this block, with why. */
+  invalid: { tx: Tx; code: string; message: string }[];
+}
+
+function errorOutcome(e: unknown): { code: string; message: string } {
+  if (e instanceof CityChainError) return { code: e.code, message: e.message };
+  return { code: ErrorCode.CONTRACT_FAILED, message: `contract threw: ${(e as Error)?.message ?? String(e)}` };
+}
+
+/**
+ * The first CityChain state machine: membership and the kv sample contract
+ * behind the Application boundary. Execution is deterministic: it reads only
+ * the block (height, time, transactions) and committed state.
+ */
+export class CityChainApp implements Application {
+  readonly genesis: Genesis;
+  readonly genesisHash: Uint8Array;
+  readonly validators: Validator[];
+  readonly validatorsHash: Uint8Array;
+  readonly membership: MembershipVerifier;
+  private readonly ledger: Ledger;
+  private readonly pool: VerifyPool;
+  private readonly contracts = new Map<string, BuiltinContract>();
+  private readonly verifiedIds = new BoundedSet(VERIFIED_IDS_MAX);
+  private readonly executions = new Map<string, Execution>();
+  private last: { height: number; hash: Uint8Array; timeMs: number; appHash: Uint8Array };
+
+  private constructor(opts: AppOptions) {
+    this.genesis = opts.genesis;
+    this.ledger = opts.ledger;
+    this.pool = opts.verifyPool;
+    this.genesisHash = genesisHashOf(opts.genesis);
+    this.validators = validatorsOf(opts.genesis);
+    this.validatorsHash = validatorsHashOf(this.validators);
+    this.membership = new MembershipVerifier(opts.genesis.orgs);
+    for (const c of [createMembershipContract(this.membership), kvContract, ...(opts.contracts ?? [])]) {
+      this.contracts.set(c.name, c);
+    }
+    this.last = { height: 0, hash: ZERO_HASH, timeMs: opts.genesis.genesisTimeMs, appHash: sha256(this.genesisHash) };
+  }
+
+  /** Opens the application over a ledger, binding a new ledger to this genesis. */
+  static async open(opts: AppOptions): Promise<CityChainApp> {
+    const app = new CityChainApp(opts);
+    const stored = opts.ledger.genesisHash();
+    if (stored === undefined) {
+      await opts.ledger.initGenesis(app.genesisHash, [], app.last.appHash);
+    } else if (!bytesEqual(stored, app.genesisHash)) {
+      throw new CityChainError(
+        { code: ErrorCode.LEDGER_GENESIS_MISMATCH },
+        `the ledger belongs to another chain (genesis ${bytesToHex(stored).slice(0, 16)}…, expected ${bytesToHex(app.genesisHash).slice(0, 16)}…); point --home at this chain's node directory`,
+      );
+    }
+    app.reloadLast();
+    return app;
+  }
+
+  private reloadLast(): void {
+    const height = this.ledger.latestHeight();
+    if (height === 0) return;
+    const block = this.ledger.getBlock(height);
+    if (!block)
+      throw new CityChainError({ code: ErrorCode.LEDGER_CORRUPT }, `block ${height} is missing from the ledger`);
+    this.last = {
+      height,
+      hash: this.ledger.latestBlockHash(),
+      timeMs: block.header.timeMs,
+      appHash: this.ledger.appHash(),
+    };
+  }
+
+  info(): AppInfo {
+    return {
+      chainId: this.genesis.chainId,
+      height: this.last.height,
+      lastBlockHash: this.last.hash,
+      lastBlockTimeMs: this.last.timeMs,
+      appHash: this.last.appHash,
+      validators: this.validators,
+    };
+  }
+
+  private isRevokedCommitted = (fp: string): boolean =>
+    this.ledger.getState(stateKey(MEMBERSHIP_CONTRACT, REVOKED_PREFIX + fp)) !== undefined;
+
+  /** Checks that do not depend on which block the transaction lands in. */
+  private checkStatic(tx: Tx, nextHeight: number): void {
+    const { body } = tx;
+    if (body.chainId !== this.genesis.chainId) {
+      throw new CityChainError(
+        { code: ErrorCode.TX_WRONG_CHAIN },
+        `transaction is for chain '${body.chainId}' but this node runs '${this.genesis.chainId}'`,
+      );
+    }
+    if (body.expiresAt < nextHeight) {
+      throw new CityChainError(
+        { code: ErrorCode.TX_EXPIRED },
+        `transaction expired at height ${body.expiresAt}; the chain is at ${nextHeight - 1}. Build it again with a later expiry`,
+      );
+    }
+    const latest = nextHeight + this.genesis.params.txExpiryWindowMax;
+    if (body.expiresAt > latest) {
+      throw new CityChainError(
+        { code: ErrorCode.TX_EXPIRY_TOO_FAR },
+        `expiry height ${body.expiresAt} is too far ahead; the latest allowed now is ${latest}`,
+      );
+    }
+    const contract = this.contracts.get(body.contract);
+    if (!contract) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_NOT_FOUND },
+        `no contract named '${body.contract}' is deployed; known: ${[...this.contracts.keys()].join(", ")}`,
+      );
+    }
+    if (!(body.fn in contract.invoke) && !(body.fn in contract.query)) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_FUNCTION_NOT_FOUND },
+        `contract '${body.contract}' has no function '${body.fn}'; it has ${[...Object.keys(contract.invoke), ...Object.keys(contract.query)].join(", ")}`,
+      );
+    }
+    if (this.ledger.getTxLocation(tx.id) !== undefined) {
+      throw new CityChainError(
+        { code: ErrorCode.TX_DUPLICATE },
+        `transaction ${bytesToHex(tx.id)} is already on chain`,
+      );
+    }
+  }
+
+  async checkTxs(txs: Uint8Array[], opts: { timeMs?: number } = {}): Promise<CheckTxOutcome[]> {
+    const timeMs = opts.timeMs ?? this.last.timeMs;
+    const nextHeight = this.last.height + 1;
+    const outcomes: CheckTxOutcome[] = new Array(txs.length);
+    const jobs: VerifyJob[] = [];
+    const jobOwner: number[] = [];
+    const decoded: (Tx | undefined)[] = new Array(txs.length);
+    for (let i = 0; i < txs.length; i++) {
+      try {
+        const tx = decodeTx(txs[i], this.genesis.params.txBytesMax);
+        this.checkStatic(tx, nextHeight);
+        const auth = authorise(tx, this.genesis, this.membership, timeMs, this.isRevokedCommitted);
+        decoded[i] = tx;
+        for (const j of auth.jobs) {
+          jobs.push(j);
+          jobOwner.push(i);
+        }
+      } catch (e) {
+        outcomes[i] = { ok: false, ...errorOutcome(e) };
+      }
+    }
+    const verdicts = jobs.length > 0 ? await this.pool.verifyBatch(jobs) : [];
+    const bad = new Set<number>();
+    verdicts.forEach((ok, k) => {
+      if (!ok) bad.add(jobOwner[k]);
+    });
+    for (let i = 0; i < txs.length; i++) {
+      const tx = decoded[i];
+      if (!tx) continue;
+      if (bad.has(i)) {
+        outcomes[i] = {
+          ok: false,
+          code: ErrorCode.TX_SIGNATURE_INVALID,
+          message:
+            "a signature does not verify against its signer's key; sign the transaction id again with the right key",
+        };
+      } else {
+        this.verifiedIds.add(bytesToHex(tx.id));
+        outcomes[i] = { ok: true, tx };
+      }
+    }
+    return outcomes;
+  }
+
+  /** Verifies signatures of transactions this node has not verified yet; returns the ids that fail. */
+  private async verifyUnseen(txs: Tx[], timeMs: number): Promise<Set<number>> {
+    const jobs: VerifyJob[] = [];
+    const owner: number[] = [];
+    const failed = new Set<number>();
+    txs.forEach((tx, i) => {
+      if (this.verifiedIds.has(bytesToHex(tx.id))) return;
+      try {
+        for (const j of authorise(tx, this.genesis, this.membership, timeMs, () => false).jobs) {
+          jobs.push(j);
+          owner.push(i);
+        }
+      } catch {
+        // Authorisation is re-checked with block state during execution; it reports the error there.
+      }
+    });
+    if (jobs.length === 0) return failed;
+    const verdicts = await this.pool.verifyBatch(jobs);
+    verdicts.forEach((ok, k) => {
+      if (!ok) failed.add(owner[k]);
+    });
+    txs.forEach((tx, i) => {
+      if (!failed.has(i)) this.verifiedIds.add(bytesToHex(tx.id));
+    });
+    return failed;
+  }
+
+  /**
+   * Runs transactions against committed state as block `height` at `timeMs`.
+   * Transactions that may not be in this block at all (expired, duplicate,
+   * bad signer) are listed as invalid and not executed; the others run, and
+   * a failing one is recorded with its code and changes nothing.
+   */
+  private async execute(
+    height: number,
+    timeMs: number,
+    txs: Tx[],
+    bytesMax: number,
+    txsMax: number,
+  ): Promise<Executed> {
+    const badSigs = await this.verifyUnseen(txs, timeMs);
+    const blockOverlay = new Overlay((k) => this.ledger.getState(k));
+    const out: Executed = { included: [], results: [], writes: [], events: [], blockOverlay, invalid: [] };
+    const seen = new Set<string>();
+    let bytes = 0;
+    const isRevoked = (fp: string) =>
+      blockOverlay.get(stateKey(MEMBERSHIP_CONTRACT, REVOKED_PREFIX + fp)) !== undefined;
+    for (let i = 0; i < txs.length; i++) {
+      const tx = txs[i];
+      if (out.included.length >= txsMax || bytes + tx.bytes.length > bytesMax) break;
+      const idHex = bytesToHex(tx.id);
+      let callers: Caller[];
+      try {
+        if (badSigs.has(i)) {
+          throw new CityChainError({ code: ErrorCode.TX_SIGNATURE_INVALID }, "a signature does not verify");
+        }
+        if (seen.has(idHex))
+          throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${idHex} repeats in the block`);
+        this.checkStatic(tx, height);
+        callers = authorise(tx, this.genesis, this.membership, timeMs, isRevoked).callers;
+      } catch (e) {
+        out.invalid.push({ tx, ...errorOutcome(e) });
+        continue;
+      }
+      seen.add(idHex);
+      bytes += tx.bytes.length;
+      const txIndex = out.included.length;
+      out.included.push(tx);
+      const contract = this.contracts.get(tx.body.contract) as BuiltinContract;
+      const fn = contract.invoke[tx.body.fn] ?? contract.query[tx.body.fn];
+      const txOverlay = new Overlay((k) => blockOverlay.get(k), blockOverlay);
+      const ctx = new TxContext(tx.body.contract, tx.id, height, timeMs, callers, false, txOverlay, this.ledger);
+      try {
+        const returnValue = fn(ctx, tx.body.args);
+        txOverlay.mergeInto(blockOverlay);
+        out.results.push({ code: "OK", message: "", returnValue, events: ctx.events });
+        out.writes.push({ txIndex, txId: tx.id, writes: txOverlay.list() });
+        for (const ev of ctx.events) out.events.push({ ...ev, height, txIndex, txId: tx.id });
+      } catch (e) {
+        out.results.push({ ...errorOutcome(e), returnValue: new Uint8Array(0), events: [] });
+      }
+    }
+    return out;
+  }
+
+  private remember(header: BlockHeader, block: Block, executed: Executed): Execution {
+    const hash = blockHash(header);
+    const execution: Execution = {
+      header,
+      blockHash: hash,
+      block,
+      blockBytes: encodeBlock(block),
+      txIds: executed.included.map((t) => t.id),
+      results: executed.results,
+      appHashAfter: nextAppHash(this.last.appHash, executed.blockOverlay.sorted()),
+      events: executed.events,
+      writes: executed.writes,
+    };
+    if (this.executions.size >= EXECUTIONS_CACHED_MAX) {
+      const oldest = this.executions.keys().next().value;
+      if (oldest !== undefined) this.executions.delete(oldest);
+    }
+    this.executions.set(bytesToHex(hash), execution);
+    return execution;
+  }
+
+  /** Transactions the last prepareProposal left out for good (the node evicts them from its mempool). */
+  lastDropped: { tx: Tx; code: string; message: string }[] = [];
+
+  async prepareProposal(req: ProposalRequest): Promise<Block> {
+    const p = this.genesis.params;
+    // Leave room for the header and framing in the byte budget.
+    const executed = await this.execute(req.height, req.timeMs, req.txs, p.blockBytesMax - 1024, p.blockTxsMax);
+    this.lastDropped = executed.invalid;
+    const txs = executed.included.map((t) => t.bytes);
+    const header: BlockHeader = {
+      chainId: this.genesis.chainId,
+      height: req.height,
+      timeMs: req.timeMs,
+      prevHash: req.prevHash,
+      txRoot: txRootOf(txs),
+      resultsRoot: resultsRootOf(executed.results),
+      appHash: this.last.appHash,
+      validatorsHash: this.validatorsHash,
+      proposer: req.proposer,
+    };
+    const block = { header, txs };
+    this.remember(header, block, executed);
+    return block;
+  }
+
+  async processProposal(block: Block): Promise<ProcessProposalOutcome> {
+    try {
+      await this.executeForeign(block);
+      return { accept: true };
+    } catch (e) {
+      const { code, message } = errorOutcome(e);
+      return { accept: false, code, reason: message };
+    }
+  }
+
+  /** Re-executes a block someone else built and checks every field this application owns. */
+  private async executeForeign(block: Block): Promise<Execution> {
+    const h = block.header;
+    const reject = (code: string, message: string): never => {
+      throw new CityChainError({ code }, `block ${h.height}: ${message}`);
+    };
+    if (h.chainId !== this.genesis.chainId) reject(ErrorCode.BLOCK_CHAIN_ID_MISMATCH, `chain id '${h.chainId}'`);
+    if (h.height !== this.last.height + 1)
+      reject(ErrorCode.BLOCK_HEIGHT_MISMATCH, `expected height ${this.last.height + 1}`);
+    if (!bytesEqual(h.prevHash, this.last.hash))
+      reject(ErrorCode.BLOCK_PREV_HASH_MISMATCH, "previous hash does not link");
+    if (h.timeMs <= this.last.timeMs) reject(ErrorCode.BLOCK_TIME_INVALID, "time does not advance");
+    if (!bytesEqual(h.appHash, this.last.appHash))
+      reject(ErrorCode.BLOCK_APP_HASH_MISMATCH, "app hash differs from ours");
+    if (!bytesEqual(h.validatorsHash, this.validatorsHash)) {
+      reject(ErrorCode.BLOCK_VALIDATORS_HASH_MISMATCH, "validator set differs from ours");
+    }
+    const p = this.genesis.params;
+    if (block.txs.length > p.blockTxsMax) reject(ErrorCode.BLOCK_TOO_LARGE, `${block.txs.length} transactions`);
+    const txs: Tx[] = [];
+    for (const [i, bytes] of block.txs.entries()) {
+      try {
+        txs.push(decodeTx(bytes, p.txBytesMax));
+      } catch (e) {
+        reject(ErrorCode.BLOCK_TX_INVALID, `transaction ${i} does not decode: ${(e as Error).message}`);
+      }
+    }
+    const executed = await this.execute(h.height, h.timeMs, txs, p.blockBytesMax, p.blockTxsMax);
+    if (executed.invalid.length > 0) {
+      const first = executed.invalid[0];
+      reject(
+        ErrorCode.BLOCK_TX_INVALID,
+        `transaction ${bytesToHex(first.tx.id)} may not be included: ${first.code}: ${first.message}`,
+      );
+    }
+    if (executed.included.length !== txs.length) reject(ErrorCode.BLOCK_TOO_LARGE, "over the block byte limit");
+    if (!bytesEqual(txRootOf(block.txs), h.txRoot)) reject(ErrorCode.BLOCK_TX_ROOT_MISMATCH, "transactions root");
+    if (!bytesEqual(resultsRootOf(executed.results), h.resultsRoot)) {
+      reject(ErrorCode.BLOCK_RESULTS_ROOT_MISMATCH, "results root differs from our execution");
+    }
+    return this.remember(h, block, executed);
+  }
+
+  async finalizeBlock(block: Block): Promise<BlockExecution> {
+    const cached = this.executions.get(bytesToHex(blockHash(block.header)));
+    if (cached) return cached;
+    return this.executeForeign(block);
+  }
+
+  async commit(block: Block, commit: Commit, execution: BlockExecution): Promise<void> {
+    const ex = this.executions.get(bytesToHex(execution.blockHash));
+    if (!ex || ex.block !== block) {
+      throw new CityChainError(
+        { code: ErrorCode.INTERNAL },
+        "commit of a block that was not finalized by this application",
+      );
+    }
+    if (!bytesEqual(commit.blockHash, ex.blockHash) || commit.height !== ex.header.height) {
+      throw new CityChainError(
+        { code: ErrorCode.COMMIT_BLOCK_HASH_MISMATCH },
+        "commit certificate is for another block",
+      );
+    }
+    await this.ledger.commitBlock({
+      height: ex.header.height,
+      blockBytes: ex.blockBytes,
+      blockHash: ex.blockHash,
+      commitBytes: encodeCommit(commit),
+      txIds: ex.txIds,
+      results: ex.results,
+      writes: ex.writes,
+      appHash: ex.appHashAfter,
+      timeMs: ex.header.timeMs,
+    });
+    this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
+    this.executions.clear();
+    for (const id of ex.txIds) this.verifiedIds.delete(bytesToHex(id));
+  }
+
+  async query(req: QueryRequest): Promise<Uint8Array> {
+    const contract = this.contracts.get(req.contract);
+    if (!contract) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_NOT_FOUND },
+        `no contract named '${req.contract}' is deployed; known: ${[...this.contracts.keys()].join(", ")}`,
+      );
+    }
+    const fn = contract.query[req.fn] ?? contract.invoke[req.fn];
+    if (!fn) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_FUNCTION_NOT_FOUND },
+        `contract '${req.contract}' has no function '${req.fn}'`,
+      );
+    }
+    // Writes of an evaluated call are discarded, as with Fabric's evaluateTransaction.
+    const overlay = new Overlay((k) => this.ledger.getState(k));
+    const ctx = new TxContext(
+      req.contract,
+      new Uint8Array(32),
+      this.last.height,
+      this.last.timeMs,
+      [],
+      true,
+      overlay,
+      this.ledger,
+    );
+    return fn(ctx, req.args);
+  }
+
+  /** Names of the contracts this application runs. */
+  contractNames(): string[] {
+    return [...this.contracts.keys()];
+  }
+}
