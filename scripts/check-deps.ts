@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   node: ["protocol", "crypto", "ledger", "consensus", "runtime"],
   sdk: ["protocol", "crypto"],
   cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "node", "sdk"],
-  bench: ["protocol", "crypto", "sdk", "cli"],
+  bench: ["protocol", "crypto", "node", "sdk", "cli"],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -67,7 +67,7 @@ export class CityChainNode {
       app = await CityChainApp.open({ genesis, ledger, verifyPool: pool });
     } catch (e) {
       await pool.close();
-      ledger.close();
+      await ledger.close();
       throw e;
     }
     const mempool = new Mempool(genesis.params.mempoolTxsMax);
@@ -227,7 +227,7 @@ export class CityChainNode {
     await this.producer?.stop();
     await this.api?.close();
     await this.pool.close();
-    this.ledger.close();
+    await this.ledger.close();
     this.logger.info("node stopped");
   }
 }

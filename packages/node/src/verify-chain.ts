@@ -88,7 +88,7 @@ export async function verifyChain(
   const report: VerifyReport = { ok: true, chainId: genesis.chainId, heights: 0, txs: 0, signaturesChecked: 0 };
   try {
     const latest = ledger.latestHeight();
-    let prevHash = ZERO_HASH;
+    let prevHash: Uint8Array = ZERO_HASH;
     let prevTime = genesis.genesisTimeMs - 1;
     const fail = (height: number, code: string, reason: string): VerifyReport => {
       report.ok = false;

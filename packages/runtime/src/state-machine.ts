@@ -131,7 +131,7 @@ export class CityChainApp implements Application {
       throw new CityChainError({ code: ErrorCode.LEDGER_CORRUPT }, `block ${height} is missing from the ledger`);
     this.last = {
       height,
-      hash: this.ledger.latestBlockHash(),
+      hash: this.ledger.latestBlockHash() ?? ZERO_HASH,
       timeMs: block.header.timeMs,
       appHash: this.ledger.appHash(),
     };
