@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { SummaryReporter } from "./scripts/summary-reporter.ts";
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     // Two cores: integration tests start real node processes; keep file-level parallelism modest.
     maxWorkers: 2,
     minWorkers: 1,
+    reporters: ["default", new SummaryReporter()],
   },
 });

@@ -1,4 +1,4 @@
-import { parseCertificate } from "@citychain/crypto";
+import { parseCertificate, validatorsOf } from "@citychain/crypto";
 import {
   addressOf,
   CHAIN_MODES,
@@ -94,25 +94,9 @@ export function parseGenesis(raw: unknown): Genesis {
   return genesis;
 }
 
-/** The validator set a genesis defines, keys taken from the node certificates. */
-export function validatorsOf(genesis: Genesis): Validator[] {
-  const seen = new Set<string>();
-  return genesis.validators.map((v, i) => {
-    let cert: ReturnType<typeof parseCertificate>;
-    try {
-      cert = parseCertificate(v.cert);
-    } catch (e) {
-      fail(`'validators[${i}].cert' is not a certificate: ${(e as Error).message}`);
-    }
-    const address = addressOf(cert.publicKey);
-    const hex = Buffer.from(address).toString("hex");
-    if (seen.has(hex)) fail(`'validators[${i}]' repeats a validator key`);
-    seen.add(hex);
-    return { name: v.name, orgId: v.orgId, alg: cert.alg, publicKey: cert.publicKey, address, power: v.power };
-  });
-}
-
 /** Identity of a chain: two nodes with different genesis hashes are on different chains. */
 export function genesisHashOf(genesis: Genesis): Uint8Array {
   return sha256(encode(genesis));
 }
+
+export { validatorsOf };

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import {
   type CertAndKey,
   type CertSigner,
-  VerifyPool,
   createOrgCA,
   issueCertificate,
   keyPairFromPem,
   parseCertificate,
   signTx,
+  VerifyPool,
 } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
@@ -17,9 +17,9 @@ import {
   type Commit,
   DEFAULT_PARAMS,
   decodeTx,
-  type Genesis,
   encodeSignedTx,
   encodeTxBody,
+  type Genesis,
   txIdOfBody,
 } from "@citychain/protocol";
 import { CityChainApp, validatorsOf } from "../src/index.ts";
@@ -80,7 +80,13 @@ export async function createFixture(opts: { mode?: Genesis["mode"]; params?: Par
     openApp,
     nonce: 0,
     /** A signed transaction's bytes. */
-    tx(signers: Member[], contract: string, fn: string, args: string[], expiresAt = 1000): { bytes: Uint8Array; id: Uint8Array } {
+    tx(
+      signers: Member[],
+      contract: string,
+      fn: string,
+      args: string[],
+      expiresAt = 1000,
+    ): { bytes: Uint8Array; id: Uint8Array } {
       const nonce = new Uint8Array(8);
       new DataView(nonce.buffer).setUint32(4, ++f.nonce);
       const body = encodeTxBody({ chainId: genesis.chainId, contract, fn, args, nonce, expiresAt });

@@ -1,7 +1,7 @@
 import { bytesToHex, bytesToUtf8, ErrorCode } from "@citychain/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateKey, stateKeyToString } from "../src/index.ts";
-import { type Fixture, createFixture, memberOf } from "./fixture.ts";
+import { createFixture, type Fixture, memberOf } from "./fixture.ts";
 
 let f: Fixture;
 beforeAll(async () => {
@@ -76,7 +76,9 @@ describe("execution", () => {
     expect(bytesToUtf8(await app.query({ contract: "kv", fn: "get", args: ["k"] }))).toBe("v1");
     expect(bytesToUtf8(await app.query({ contract: "kv", fn: "get", args: ["k2"] }))).toBe("v2");
     await f.commitBlock(app, [f.tx([f.member1], "kv", "del", ["k"]).bytes]);
-    await expect(app.query({ contract: "kv", fn: "get", args: ["k"] })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(app.query({ contract: "kv", fn: "get", args: ["k"] })).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+    });
   });
 
   it("gives the same app hash and results on two independent nodes", async () => {
@@ -102,7 +104,10 @@ describe("execution", () => {
     const b = await f.openApp();
     const block = await f.commitBlock(a, [f.tx([f.member1], "kv", "put", ["t", "1"]).bytes]);
     const tampered = { ...block, header: { ...block.header, resultsRoot: new Uint8Array(32) } };
-    expect(await b.processProposal(tampered)).toMatchObject({ accept: false, code: ErrorCode.BLOCK_RESULTS_ROOT_MISMATCH });
+    expect(await b.processProposal(tampered)).toMatchObject({
+      accept: false,
+      code: ErrorCode.BLOCK_RESULTS_ROOT_MISMATCH,
+    });
     const wrongApp = { ...block, header: { ...block.header, appHash: new Uint8Array(32) } };
     expect(await b.processProposal(wrongApp)).toMatchObject({ accept: false, code: ErrorCode.BLOCK_APP_HASH_MISMATCH });
     const badTx = f.withBadSignature(f.tx([f.member1], "kv", "put", ["t", "2"]).bytes);
@@ -120,7 +125,9 @@ describe("membership", () => {
     const denied = app.info();
     expect(denied.height).toBe(1);
     await f.commitBlock(app, [f.tx([f.admin1], "membership", "revoke", [victim.certPem, "key compromise"]).bytes]);
-    const rec = JSON.parse(bytesToUtf8(await app.query({ contract: "membership", fn: "isRevoked", args: [victim.fingerprint] })));
+    const rec = JSON.parse(
+      bytesToUtf8(await app.query({ contract: "membership", fn: "isRevoked", args: [victim.fingerprint] })),
+    );
     expect(rec).toMatchObject({ revoked: true, reason: "key compromise", orgId: "org1" });
     const [o] = await app.checkTxs([f.tx([victim], "kv", "put", ["z", "1"]).bytes]);
     expect(o.ok ? "OK" : o.code).toBe(ErrorCode.CERT_REVOKED);
@@ -165,7 +172,14 @@ describe("public mode", () => {
       const { encodeSignedTx, encodeTxBody, txIdOfBody } = await import("@citychain/protocol");
       const kp = generateKeyPair("ed25519");
       const mk = (contract: string, fn: string, args: string[]) => {
-        const body = encodeTxBody({ chainId: pf.genesis.chainId, contract, fn, args, nonce: new Uint8Array(8).fill(contract.length), expiresAt: 100 });
+        const body = encodeTxBody({
+          chainId: pf.genesis.chainId,
+          contract,
+          fn,
+          args,
+          nonce: new Uint8Array(8).fill(contract.length),
+          expiresAt: 100,
+        });
         return encodeSignedTx({ body, sigs: [signTxWithKey(kp, txIdOfBody(body))] });
       };
       const out = await app.checkTxs([mk("kv", "put", ["p", "1"]), mk("membership", "register", ["x"])]);
