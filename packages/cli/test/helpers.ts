@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI_MAIN, waitForApi } from "../src/index.ts";
+
+export const REPO_ROOT = join(CLI_MAIN, "../../../..");
+
+/** Runs `citychain <args>` to completion in a separate process. */
+export function cli(args: string[]): { status: number | null; stdout: string; stderr: string; json: () => unknown } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", CLI_MAIN, ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A port range unlikely to collide between test files running in parallel. */
+export function randomPortBase(): number {
+  return 21_000 + Math.floor(Math.random() * 400) * 50;
+}
+
+/** Starts `citychain node start --home <home>` as a real process. */
+export async function startNodeProcess(home: string, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, "node", "start", "--home", home], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  try {
+    await waitForApi(url, 30_000);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw new Error(`${(e as Error).message}\n${stderr}`);
+  }
+  return child;
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+export async function stopNode(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  const done = exited(child);
+  child.kill(signal);
+  await done;
+}
