@@ -8,12 +8,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { spawnNode, waitForApi } from "@citychain/cli";
 import { loadIdentity, measureVerifyRate } from "@citychain/crypto";
 import { CityChainClient } from "@citychain/sdk";
 import { type ProcSample, sampleProcess } from "./proc-stats.ts";
 import { type LatencySummary, summarise } from "./stats.ts";
+import { tsWorker } from "./ts-worker.ts";
 import type { WorkerJob, WorkerResult } from "./worker-protocol.ts";
 import { type WorkloadName, workloads } from "./workloads.ts";
 
@@ -137,9 +138,14 @@ async function runOnce(
       inflightMax: o.inflight,
       commitTimeoutMs: 30_000,
     };
-    const worker = new Worker(new URL("./client-worker.ts", import.meta.url), { workerData: job });
+    const worker = tsWorker(new URL("./client-worker.ts", import.meta.url), { workerData: job });
     workers.push(worker);
-    ready.push(new Promise((resolve) => worker.once("message", () => resolve())));
+    ready.push(
+      new Promise((resolve, reject) => {
+        worker.once("message", () => resolve());
+        worker.once("error", reject);
+      }),
+    );
     done.push(
       new Promise((resolve, reject) => {
         worker.on("message", (m: { type: string; result?: WorkerResult }) => {

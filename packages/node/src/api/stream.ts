@@ -53,7 +53,7 @@ const DRAIN_POLL_MS = 20;
  * one cursor (`next`), for replay and live alike: a live block only wakes the
  * pump, so the switch-over can neither skip nor repeat a height.
  */
-class BlockStream {
+export class BlockStream {
   private next: number;
   private pumping = false;
   private caughtUp = false;
