@@ -1,6 +1,5 @@
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { loadIdentity } from "@citychain/crypto";
 import { initNetwork, verifyChain } from "@citychain/node";
 import { buildSignedTx, CityChainClient } from "@citychain/sdk";

@@ -1,6 +1,5 @@
 import { parseCertificate, validatorsOf } from "@citychain/crypto";
 import {
-  addressOf,
   CHAIN_MODES,
   CityChainError,
   DEFAULT_PARAMS,
@@ -8,7 +7,6 @@ import {
   encode,
   type Genesis,
   sha256,
-  type Validator,
 } from "@citychain/protocol";
 
 /** Upper bounds on what a genesis file may declare. */
