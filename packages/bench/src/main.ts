@@ -104,6 +104,8 @@ interface RunResult {
   skipped: number;
   codes: Record<string, number>;
   latency: LatencySummary;
+  /** CPU of this benchmark process (all client workers): on a shared machine it competes with the nodes. */
+  clientCpuPercent: number;
   nodes: { pid: number; cpuPercent: number; peakRssMiB: number }[];
 }
 
@@ -158,9 +160,11 @@ async function runOnce(
   await Promise.all(ready);
   const before = new Map<number, ProcSample | undefined>(o.pids.map((p) => [p, sampleProcess(p)]));
   const t0 = Date.now();
+  const clientCpu0 = process.cpuUsage();
   for (const w of workers) w.postMessage("go");
   const results = await Promise.all(done);
   const wallSec = (Date.now() - t0) / 1000;
+  const clientCpu = process.cpuUsage(clientCpu0);
   await Promise.all(workers.map((w) => w.terminate()));
   const latencies = results.flatMap((r) => r.latenciesMs);
   const codes: Record<string, number> = {};
@@ -178,6 +182,7 @@ async function runOnce(
     skipped: results.reduce((s, r) => s + r.skipped, 0),
     codes,
     latency: summarise(latencies),
+    clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / wallSec) * 100,
     nodes: o.pids.map((pid) => {
       const a = before.get(pid);
       const b = sampleProcess(pid);
@@ -220,6 +225,7 @@ function printTable(verifyRate: number, runs: RunResult[]): void {
     fmt(r.latency.maxMs),
     r.nodes.map((n) => fmt(n.cpuPercent)).join("/"),
     r.nodes.map((n) => fmt(n.peakRssMiB)).join("/"),
+    fmt(r.clientCpuPercent),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
