@@ -69,6 +69,53 @@ export class EventBus {
     for (const resolve of list) resolve(o);
   }
 
+  /**
+   * Waits for several transactions with one timer: resolves when each has
+   * committed or been dropped, or at timeoutMs with `undefined` for those
+   * still pending. Cheaper than one waitForTx per transaction under load.
+   */
+  waitForTxs(idHexes: string[], timeoutMs: number): Promise<(TxOutcome | undefined)[]> {
+    const out: (TxOutcome | undefined)[] = new Array(idHexes.length);
+    if (idHexes.length === 0) return Promise.resolve(out);
+    if (this.waiterCount + idHexes.length > TX_WAITERS_MAX) return Promise.resolve(out);
+    return new Promise((resolve) => {
+      let pending = idHexes.length;
+      const registered: [string, (o: TxOutcome) => void][] = [];
+      const timer = setTimeout(() => {
+        for (const [id, fn] of registered) {
+          const l = this.waiters.get(id);
+          if (!l) continue;
+          const k = l.indexOf(fn);
+          if (k >= 0) {
+            l.splice(k, 1);
+            this.waiterCount--;
+          }
+          if (l.length === 0) this.waiters.delete(id);
+        }
+        resolve(out);
+      }, timeoutMs);
+      idHexes.forEach((id, i) => {
+        const fn = (o: TxOutcome) => {
+          out[i] = o;
+          if (--pending === 0) {
+            clearTimeout(timer);
+            resolve(out);
+          }
+        };
+        registered.push([id, fn]);
+        const list = this.waiters.get(id);
+        if (list) list.push(fn);
+        else this.waiters.set(id, [fn]);
+        this.waiterCount++;
+      });
+    });
+  }
+
+  /** Settles a waiter from outside a block (a transaction found already committed). */
+  settleKnown(o: TxOutcome): void {
+    this.settle(o);
+  }
+
   /** Resolves when the transaction commits or is dropped; undefined after timeoutMs. */
   waitForTx(idHex: string, timeoutMs: number): Promise<TxOutcome | undefined> {
     if (this.waiterCount >= TX_WAITERS_MAX) return Promise.resolve(undefined);

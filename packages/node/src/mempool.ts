@@ -1,4 +1,4 @@
-import { bytesToHex, CityChainError, ErrorCode, type Tx } from "@citychain/protocol";
+import { CityChainError, ErrorCode, type Tx } from "@citychain/protocol";
 
 /**
  * Transactions admitted by checkTxs and waiting for a block, in arrival order.
@@ -25,7 +25,7 @@ export class Mempool {
 
   /** Throws TX_DUPLICATE or MEMPOOL_FULL; otherwise the transaction waits for a block. */
   add(tx: Tx): void {
-    const id = bytesToHex(tx.id);
+    const id = tx.idHex;
     if (this.txs.has(id)) {
       throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${id} is already waiting in the mempool`);
     }

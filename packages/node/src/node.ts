@@ -136,7 +136,7 @@ export class CityChainNode {
         this.metrics.txsRejected.inc({ code: c.code });
         return { accepted: false, code: c.code, message: c.message };
       }
-      const id = bytesToHex(c.tx.id);
+      const id = c.tx.idHex;
       try {
         this.mempool.add(c.tx);
         return { id, accepted: true, code: "ACCEPTED", message: "waiting in the mempool for the next block" };
@@ -158,19 +158,40 @@ export class CityChainNode {
    */
   async submitAndWait(txs: Uint8Array[], timeoutMs: number): Promise<(SubmitOutcome | TxOutcome)[]> {
     const checked = await this.submit(txs);
-    return Promise.all(
-      checked.map(async (o) => {
-        if (!o.accepted || !o.id) return o;
-        const waited = await this.waitForTx(o.id, timeoutMs);
-        return (
-          waited ?? {
-            idHex: o.id,
-            code: ErrorCode.TX_COMMIT_TIMEOUT,
-            message: `not committed within ${timeoutMs} ms; it may still commit: look it up by id`,
-          }
-        );
-      }),
-    );
+    const waitIds = checked.flatMap((o) => (o.accepted && o.id ? [o.id] : []));
+    const pending = this.events.waitForTxs(waitIds, timeoutMs);
+    // Some may have committed before the waiters were registered: settle those from the ledger.
+    for (const id of waitIds) {
+      if (this.mempool.has(id)) continue;
+      const known = this.committedOutcome(id);
+      if (known) this.events.settleKnown(known);
+    }
+    const waited = await pending;
+    let k = 0;
+    return checked.map((o) => {
+      if (!o.accepted || !o.id) return o;
+      return (
+        waited[k++] ?? {
+          idHex: o.id,
+          code: ErrorCode.TX_COMMIT_TIMEOUT,
+          message: `not committed within ${timeoutMs} ms; it may still commit: look it up by id`,
+        }
+      );
+    });
+  }
+
+  private committedOutcome(idHex: string): TxOutcome | undefined {
+    const loc = this.ledger.getTxLocation(Buffer.from(idHex, "hex"));
+    if (!loc) return undefined;
+    const r = this.ledger.getResult(loc.height, loc.index);
+    return {
+      idHex,
+      height: loc.height,
+      index: loc.index,
+      code: loc.code,
+      message: r?.message ?? "",
+      returnValue: r?.returnValue,
+    };
   }
 
   /** Waits for a transaction known to the mempool or ledger. */

@@ -101,19 +101,16 @@ export class SoloProducer implements BlockProducer {
     const height = info.height + 1;
     const timeMs = Math.max(this.now(), info.lastBlockTimeMs + 1);
     const candidates = mempool.peek(this.o.blockTxsMax, this.o.blockBytesMax);
-    const block = await app.prepareProposal({
+    const { block, dropped } = await app.prepareProposal({
       height,
       timeMs,
       proposer: this.o.address,
       prevHash: info.lastBlockHash,
       txs: candidates,
     });
-    const dropped =
-      (app as { lastDropped?: { tx: { id: Uint8Array }; code: string; message: string }[] }).lastDropped ?? [];
     for (const d of dropped) {
-      const id = bytesToHex(d.tx.id);
-      mempool.remove(id);
-      events.publishRejected(id, d.code, d.message);
+      mempool.remove(d.idHex);
+      events.publishRejected(d.idHex, d.code, d.message);
     }
     const execution = await app.finalizeBlock(block);
     const commit: Commit = {

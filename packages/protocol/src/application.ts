@@ -17,8 +17,12 @@ export interface Application {
    */
   checkTxs(txs: Uint8Array[], opts?: { timeMs?: number }): Promise<CheckTxOutcome[]>;
 
-  /** Proposer: choose transactions from candidates and build the block. */
-  prepareProposal(req: ProposalRequest): Promise<Block>;
+  /**
+   * Proposer: choose transactions from candidates and build the block. Also
+   * names candidates that can never be included (expired, revoked signer…)
+   * so the engine can evict them from its mempool and tell their clients.
+   */
+  prepareProposal(req: ProposalRequest): Promise<PreparedProposal>;
 
   /** Validator: accept only a block this application would have built. */
   processProposal(block: Block): Promise<ProcessProposalOutcome>;
@@ -52,6 +56,11 @@ export interface ProposalRequest {
   prevHash: Uint8Array;
   /** Candidates from the mempool, in the order the proposer prefers. */
   txs: Tx[];
+}
+
+export interface PreparedProposal {
+  block: Block;
+  dropped: { idHex: string; code: string; message: string }[];
 }
 
 export type ProcessProposalOutcome = { accept: true } | { accept: false; code: string; reason: string };

@@ -1,4 +1,4 @@
-import { concatBytes, utf8ToBytes } from "./bytes.ts";
+import { bytesToHex, concatBytes, utf8ToBytes } from "./bytes.ts";
 import { decode, encode } from "./encoding.ts";
 import { CityChainError, ErrorCode } from "./errors.ts";
 import { sha256 } from "./hash.ts";
@@ -97,5 +97,6 @@ export function decodeTx(bytes: Uint8Array, txBytesMax: number): Tx {
     }
     return sig;
   });
-  return { id: txIdOfBody(bodyBytes), body, bodyBytes, sigs, bytes };
+  const id = txIdOfBody(bodyBytes);
+  return { id, idHex: bytesToHex(id), body, bodyBytes, sigs, bytes };
 }

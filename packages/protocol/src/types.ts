@@ -45,6 +45,8 @@ export interface SignedTx {
 /** A decoded, structurally valid transaction. */
 export interface Tx {
   id: Bytes;
+  /** The id in lower-case hex, computed once (maps and logs key on it). */
+  idHex: string;
   body: TxBody;
   bodyBytes: Bytes;
   sigs: TxSignature[];

@@ -18,6 +18,7 @@ import {
   encodeBlock,
   encodeCommit,
   type Genesis,
+  type PreparedProposal,
   type ProcessProposalOutcome,
   type ProposalRequest,
   type QueryRequest,
@@ -187,10 +188,7 @@ export class CityChainApp implements Application {
       );
     }
     if (this.ledger.getTxLocation(tx.id) !== undefined) {
-      throw new CityChainError(
-        { code: ErrorCode.TX_DUPLICATE },
-        `transaction ${bytesToHex(tx.id)} is already on chain`,
-      );
+      throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
     }
   }
 
@@ -231,7 +229,7 @@ export class CityChainApp implements Application {
             "a signature does not verify against its signer's key; sign the transaction id again with the right key",
         };
       } else {
-        this.verifiedIds.add(bytesToHex(tx.id));
+        this.verifiedIds.add(tx.idHex);
         outcomes[i] = { ok: true, tx };
       }
     }
@@ -244,7 +242,7 @@ export class CityChainApp implements Application {
     const owner: number[] = [];
     const failed = new Set<number>();
     txs.forEach((tx, i) => {
-      if (this.verifiedIds.has(bytesToHex(tx.id))) return;
+      if (this.verifiedIds.has(tx.idHex)) return;
       try {
         for (const j of authorise(tx, this.genesis, this.membership, timeMs, () => false).jobs) {
           jobs.push(j);
@@ -260,7 +258,7 @@ export class CityChainApp implements Application {
       if (!ok) failed.add(owner[k]);
     });
     txs.forEach((tx, i) => {
-      if (!failed.has(i)) this.verifiedIds.add(bytesToHex(tx.id));
+      if (!failed.has(i)) this.verifiedIds.add(tx.idHex);
     });
     return failed;
   }
@@ -288,7 +286,7 @@ export class CityChainApp implements Application {
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i];
       if (out.included.length >= txsMax || bytes + tx.bytes.length > bytesMax) break;
-      const idHex = bytesToHex(tx.id);
+      const idHex = tx.idHex;
       let callers: Caller[];
       try {
         if (badSigs.has(i)) {
@@ -344,14 +342,10 @@ export class CityChainApp implements Application {
     return execution;
   }
 
-  /** Transactions the last prepareProposal left out for good (the node evicts them from its mempool). */
-  lastDropped: { tx: Tx; code: string; message: string }[] = [];
-
-  async prepareProposal(req: ProposalRequest): Promise<Block> {
+  async prepareProposal(req: ProposalRequest): Promise<PreparedProposal> {
     const p = this.genesis.params;
     // Leave room for the header and framing in the byte budget.
     const executed = await this.execute(req.height, req.timeMs, req.txs, p.blockBytesMax - 1024, p.blockTxsMax);
-    this.lastDropped = executed.invalid;
     const txs = executed.included.map((t) => t.bytes);
     const header: BlockHeader = {
       chainId: this.genesis.chainId,
@@ -366,7 +360,8 @@ export class CityChainApp implements Application {
     };
     const block = { header, txs };
     this.remember(header, block, executed);
-    return block;
+    const dropped = executed.invalid.map((d) => ({ idHex: d.tx.idHex, code: d.code, message: d.message }));
+    return { block, dropped };
   }
 
   async processProposal(block: Block): Promise<ProcessProposalOutcome> {
@@ -411,7 +406,7 @@ export class CityChainApp implements Application {
       const first = executed.invalid[0];
       reject(
         ErrorCode.BLOCK_TX_INVALID,
-        `transaction ${bytesToHex(first.tx.id)} may not be included: ${first.code}: ${first.message}`,
+        `transaction ${first.tx.idHex} may not be included: ${first.code}: ${first.message}`,
       );
     }
     if (executed.included.length !== txs.length) reject(ErrorCode.BLOCK_TOO_LARGE, "over the block byte limit");

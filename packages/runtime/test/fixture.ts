@@ -105,7 +105,7 @@ export async function createFixture(opts: { mode?: Genesis["mode"]; params?: Par
       const checked = await app.checkTxs(txs, { timeMs: Date.now() });
       const ok = checked.flatMap((c) => (c.ok ? [c.tx] : []));
       const info = app.info();
-      const block = await app.prepareProposal({
+      const { block } = await app.prepareProposal({
         height: info.height + 1,
         timeMs: timeMs ?? Math.max(Date.now(), info.lastBlockTimeMs + 1),
         proposer: f.validators[0].address,

@@ -140,7 +140,7 @@ describe("membership", () => {
     const checked = await app.checkTxs([f.tx([f.admin1], "membership", "revoke", [victim.certPem]).bytes, put.bytes]);
     expect(checked.every((c) => c.ok)).toBe(true);
     const info = app.info();
-    const block = await app.prepareProposal({
+    const { block, dropped } = await app.prepareProposal({
       height: info.height + 1,
       timeMs: Date.now(),
       proposer: f.validators[0].address,
@@ -148,7 +148,7 @@ describe("membership", () => {
       txs: checked.flatMap((c) => (c.ok ? [c.tx] : [])),
     });
     expect(block.txs.length).toBe(1);
-    expect(app.lastDropped.map((d) => d.code)).toEqual([ErrorCode.CERT_REVOKED]);
+    expect(dropped.map((d) => d.code)).toEqual([ErrorCode.CERT_REVOKED]);
   });
 
   it("registers identities by their org admin only", async () => {
