@@ -112,6 +112,7 @@ export class SoloProducer implements BlockProducer {
       mempool.remove(d.idHex);
       events.publishRejected(d.idHex, d.code, d.message);
     }
+    const preparedAt = performance.now();
     const execution = await app.finalizeBlock(block);
     const commit: Commit = {
       height,
@@ -124,11 +125,19 @@ export class SoloProducer implements BlockProducer {
         },
       ],
     };
+    const committingAt = performance.now();
     await app.commit(block, commit, execution);
+    const committedAt = performance.now();
     for (const id of execution.txIds) mempool.remove(bytesToHex(id));
     metrics.blockCommitted(height, block.txs.length, (performance.now() - started) / 1000);
     this.o.logger.debug(
-      { height, txs: block.txs.length, ms: Math.round(performance.now() - started) },
+      {
+        height,
+        txs: block.txs.length,
+        prepareMs: Math.round(preparedAt - started),
+        commitMs: Math.round(committedAt - committingAt),
+        totalMs: Math.round(performance.now() - started),
+      },
       "block committed",
     );
     events.publishBlock({ block, commit, execution });

@@ -22,8 +22,12 @@ export function txRootOf(txs: Uint8Array[]): Uint8Array {
   return merkleRoot(txs);
 }
 
+/** SHA-256 of no bytes: most transactions return nothing, so it is computed once. */
+const EMPTY_RETURN_HASH = sha256();
+
 export function resultLeafOf(result: TxResult): TxResultLeaf {
-  return { code: result.code, returnHash: sha256(result.returnValue), events: result.events };
+  const returnHash = result.returnValue.length === 0 ? EMPTY_RETURN_HASH : sha256(result.returnValue);
+  return { code: result.code, returnHash, events: result.events };
 }
 
 export function encodeResultLeaf(leaf: TxResultLeaf): Uint8Array {

@@ -32,7 +32,7 @@ import {
   ZERO_HASH,
 } from "@citychain/protocol";
 import { nextAppHash } from "./app-hash.ts";
-import { BoundedSet } from "./bounded-set.ts";
+import { BoundedMap } from "./bounded-set.ts";
 import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
 import { kvContract } from "./contracts/kv.ts";
@@ -42,8 +42,12 @@ import { Overlay } from "./overlay.ts";
 import { stateKey } from "./state-keys.ts";
 import { authorise } from "./tx-auth.ts";
 
-/** How many verified transaction ids the application remembers (skips re-verifying own mempool txs). */
-export const VERIFIED_IDS_MAX = 500_000;
+/**
+ * How many admitted transactions the application remembers with their
+ * verified signers, so executing the node's own mempool transactions needs
+ * neither a second signature check nor a second certificate parse.
+ */
+export const ADMITTED_TXS_MAX = 500_000;
 /** Executed-but-uncommitted blocks kept (one per round in BFT). */
 export const EXECUTIONS_CACHED_MAX = 16;
 
@@ -90,7 +94,7 @@ export class CityChainApp implements Application {
   private readonly ledger: Ledger;
   private readonly pool: VerifyPool;
   private readonly contracts = new Map<string, BuiltinContract>();
-  private readonly verifiedIds = new BoundedSet(VERIFIED_IDS_MAX);
+  private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly executions = new Map<string, Execution>();
   private last: { height: number; hash: Uint8Array; timeMs: number; appHash: Uint8Array };
 
@@ -199,12 +203,14 @@ export class CityChainApp implements Application {
     const jobs: VerifyJob[] = [];
     const jobOwner: number[] = [];
     const decoded: (Tx | undefined)[] = new Array(txs.length);
+    const callersOf: Caller[][] = new Array(txs.length);
     for (let i = 0; i < txs.length; i++) {
       try {
         const tx = decodeTx(txs[i], this.genesis.params.txBytesMax);
         this.checkStatic(tx, nextHeight);
         const auth = authorise(tx, this.genesis, this.membership, timeMs, this.isRevokedCommitted);
         decoded[i] = tx;
+        callersOf[i] = auth.callers;
         for (const j of auth.jobs) {
           jobs.push(j);
           jobOwner.push(i);
@@ -229,7 +235,7 @@ export class CityChainApp implements Application {
             "a signature does not verify against its signer's key; sign the transaction id again with the right key",
         };
       } else {
-        this.verifiedIds.add(tx.idHex);
+        this.admitted.set(tx.idHex, callersOf[i]);
         outcomes[i] = { ok: true, tx };
       }
     }
@@ -241,10 +247,13 @@ export class CityChainApp implements Application {
     const jobs: VerifyJob[] = [];
     const owner: number[] = [];
     const failed = new Set<number>();
+    const callersOf = new Map<number, Caller[]>();
     txs.forEach((tx, i) => {
-      if (this.verifiedIds.has(tx.idHex)) return;
+      if (this.admitted.has(tx.idHex)) return;
       try {
-        for (const j of authorise(tx, this.genesis, this.membership, timeMs, () => false).jobs) {
+        const auth = authorise(tx, this.genesis, this.membership, timeMs, () => false);
+        callersOf.set(i, auth.callers);
+        for (const j of auth.jobs) {
           jobs.push(j);
           owner.push(i);
         }
@@ -257,9 +266,7 @@ export class CityChainApp implements Application {
     verdicts.forEach((ok, k) => {
       if (!ok) failed.add(owner[k]);
     });
-    txs.forEach((tx, i) => {
-      if (!failed.has(i)) this.verifiedIds.add(tx.idHex);
-    });
+    for (const [i, callers] of callersOf) if (!failed.has(i)) this.admitted.set(txs[i].idHex, callers);
     return failed;
   }
 
@@ -295,7 +302,14 @@ export class CityChainApp implements Application {
         if (seen.has(idHex))
           throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${idHex} repeats in the block`);
         this.checkStatic(tx, height);
-        callers = authorise(tx, this.genesis, this.membership, timeMs, isRevoked).callers;
+        const known = this.admitted.get(idHex);
+        callers = known
+          ? known.map((c) =>
+              c.kind === "member"
+                ? { kind: "member", identity: this.membership.revalidate(c.identity, timeMs, isRevoked) }
+                : c,
+            )
+          : authorise(tx, this.genesis, this.membership, timeMs, isRevoked).callers;
       } catch (e) {
         out.invalid.push({ tx, ...errorOutcome(e) });
         continue;
@@ -450,7 +464,7 @@ export class CityChainApp implements Application {
     });
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
     this.executions.clear();
-    for (const id of ex.txIds) this.verifiedIds.delete(bytesToHex(id));
+    for (const id of ex.txIds) this.admitted.delete(bytesToHex(id));
   }
 
   async query(req: QueryRequest): Promise<Uint8Array> {

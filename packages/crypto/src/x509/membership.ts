@@ -110,32 +110,20 @@ export class MembershipVerifier {
       chain = this.checkChain(certDer);
       this.cache.set(fingerprintHex, chain);
     }
-    const { identity } = chain;
-    if (atTimeMs < identity.notBeforeMs) {
-      throw fail(
-        ErrorCode.CERT_NOT_YET_VALID,
-        `certificate ${identity.id} is valid from ${iso(identity.notBeforeMs)}, later than ${iso(atTimeMs)}; wait or use another certificate`,
-      );
-    }
-    if (atTimeMs > identity.notAfterMs) {
-      throw fail(
-        ErrorCode.CERT_EXPIRED,
-        `certificate ${identity.id} expired at ${iso(identity.notAfterMs)} (checked at ${iso(atTimeMs)}); ask org "${identity.orgId}" for a new one`,
-      );
-    }
-    if (atTimeMs < chain.caNotBeforeMs || atTimeMs > chain.caNotAfterMs) {
-      throw fail(
-        atTimeMs < chain.caNotBeforeMs ? ErrorCode.CERT_NOT_YET_VALID : ErrorCode.CERT_EXPIRED,
-        `the CA of org "${identity.orgId}" that issued ${identity.id} is valid only from ${iso(chain.caNotBeforeMs)} to ${iso(chain.caNotAfterMs)} (checked at ${iso(atTimeMs)}); the org must renew its CA`,
-      );
-    }
-    if (isRevoked(fingerprintHex)) {
-      throw fail(
-        ErrorCode.CERT_REVOKED,
-        `certificate ${identity.id} (sha256 ${fingerprintHex}) was revoked; ask org "${identity.orgId}" for a new one`,
-      );
-    }
-    return identity;
+    return checkAt(chain, fingerprintHex, atTimeMs, isRevoked);
+  }
+
+  /**
+   * Re-checks an identity this verifier returned before, at another time
+   * (a transaction admitted to the mempool, now executed at block time):
+   * validity and revocation only, unless the cached chain result is gone (the
+   * CA set changed, or the entry was evicted), in which case it validates
+   * from scratch. Same answers as validate(), without hashing the certificate again.
+   */
+  revalidate(identity: Identity, atTimeMs: number, isRevoked: (fingerprintHex: string) => boolean): Identity {
+    const chain = this.cache.get(identity.fingerprintHex);
+    if (!chain) return this.validate(identity.certDer, atTimeMs, isRevoked);
+    return checkAt(chain, identity.fingerprintHex, atTimeMs, isRevoked);
   }
 
   /** Parse + issuer lookup + signature check: everything that depends only on the bytes and the CA set. */
@@ -166,4 +154,39 @@ export class MembershipVerifier {
       `certificate ${parsed.subjectDN} was issued by "${parsed.issuerDN}", which is not the CA of any member organisation (${this.orgIds.join(", ") || "none"}) or did not sign it`,
     );
   }
+}
+
+/** Validity period (certificate and issuing CA) and revocation at one moment. */
+function checkAt(
+  chain: CachedChain,
+  fingerprintHex: string,
+  atTimeMs: number,
+  isRevoked: (fingerprintHex: string) => boolean,
+): Identity {
+  const { identity } = chain;
+  if (atTimeMs < identity.notBeforeMs) {
+    throw fail(
+      ErrorCode.CERT_NOT_YET_VALID,
+      `certificate ${identity.id} is valid from ${iso(identity.notBeforeMs)}, later than ${iso(atTimeMs)}; wait or use another certificate`,
+    );
+  }
+  if (atTimeMs > identity.notAfterMs) {
+    throw fail(
+      ErrorCode.CERT_EXPIRED,
+      `certificate ${identity.id} expired at ${iso(identity.notAfterMs)} (checked at ${iso(atTimeMs)}); ask org "${identity.orgId}" for a new one`,
+    );
+  }
+  if (atTimeMs < chain.caNotBeforeMs || atTimeMs > chain.caNotAfterMs) {
+    throw fail(
+      atTimeMs < chain.caNotBeforeMs ? ErrorCode.CERT_NOT_YET_VALID : ErrorCode.CERT_EXPIRED,
+      `the CA of org "${identity.orgId}" that issued ${identity.id} is valid only from ${iso(chain.caNotBeforeMs)} to ${iso(chain.caNotAfterMs)} (checked at ${iso(atTimeMs)}); the org must renew its CA`,
+    );
+  }
+  if (isRevoked(fingerprintHex)) {
+    throw fail(
+      ErrorCode.CERT_REVOKED,
+      `certificate ${identity.id} (sha256 ${fingerprintHex}) was revoked; ask org "${identity.orgId}" for a new one`,
+    );
+  }
+  return identity;
 }
