@@ -1,3 +1,4 @@
+export * from "./commit.ts";
 export * from "./ed25519.ts";
 export * from "./identity-files.ts";
 export * from "./keys.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { parseCertificate, type VerifyJob, VerifyPool, verifySignature } from "@citychain/crypto";
+import { commitProblem, parseCertificate, type VerifyJob, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
   type Block,
@@ -18,7 +18,6 @@ import {
   txSignBytes,
   type Validator,
   validatorsHashOf,
-  voteSignBytes,
   ZERO_HASH,
 } from "@citychain/protocol";
 import { parseGenesis, validatorsOf } from "@citychain/runtime";
@@ -41,32 +40,17 @@ export interface VerifyReport {
   fault?: ChainFault;
 }
 
-/** Checks one commit certificate: right block, distinct known signers, more than 2/3 of the power. */
+/** Checks one commit certificate: for this height and block, more than 2/3 of the power, all signatures valid. */
 export function checkCommit(
   chainId: string,
   commit: Commit,
   hash: Uint8Array,
   height: number,
-  validators: Validator[],
+  validators: readonly Validator[],
 ): string | undefined {
   if (commit.height !== height) return `commit is for height ${commit.height}`;
   if (!bytesEqual(commit.blockHash, hash)) return "commit certificate signs a different block hash";
-  const total = validators.reduce((s, v) => s + v.power, 0);
-  const seen = new Set<string>();
-  let power = 0;
-  const message = voteSignBytes(chainId, "precommit", height, commit.round, hash);
-  for (const s of commit.sigs) {
-    const hex = bytesToHex(s.validator);
-    const v = validators.find((x) => bytesEqual(x.address, s.validator));
-    if (!v) return `commit has a signature from ${hex}, not a validator`;
-    if (seen.has(hex)) return `commit has two signatures from validator ${v.name}`;
-    seen.add(hex);
-    if (!verifySignature(v.alg, v.publicKey, message, s.sig))
-      return `commit signature of validator ${v.name} does not verify`;
-    power += v.power;
-  }
-  if (power * 3 <= total * 2) return `commit signatures hold ${power} of ${total} voting power, not more than 2/3`;
-  return undefined;
+  return commitProblem(chainId, commit, validators);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { validatorsOf, verifySignature } from "@citychain/crypto";
+import { commitProblem, validatorsOf } from "@citychain/crypto";
 import {
   blockHash,
   bytesEqual,
-  bytesToHex,
   CityChainError,
   decodeTx,
   ErrorCode,
@@ -15,7 +14,6 @@ import {
   type Validator,
   validatorsHashOf,
   verifyMerkleProof,
-  voteSignBytes,
 } from "@citychain/protocol";
 
 /** What the verifier trusts: the chain id and the validator set (from the genesis it holds). */
@@ -81,25 +79,8 @@ export function verifyTxProof(proof: TxProof, anchor: TrustAnchor): VerifiedTx {
 }
 
 function verifyCommitSignatures(proof: TxProof, anchor: TrustAnchor): void {
-  const { commit } = proof;
-  const byAddress = new Map(anchor.validators.map((v) => [bytesToHex(v.address), v]));
-  const total = anchor.validators.reduce((s, v) => s + v.power, 0);
-  const message = voteSignBytes(anchor.chainId, "precommit", commit.height, commit.round, commit.blockHash);
-  const seen = new Set<string>();
-  let power = 0;
-  for (const [i, cs] of commit.sigs.entries()) {
-    const addr = bytesToHex(cs.validator);
-    const v = byAddress.get(addr);
-    if (!v) invalid("commit", `signature ${i} is from ${addr}, not a validator of the trusted set`);
-    if (seen.has(addr)) invalid("commit", `validator ${v.name} signed twice`);
-    seen.add(addr);
-    if (!verifySignature(v.alg, v.publicKey, message, cs.sig)) {
-      invalid("commit", `signature ${i} of validator ${v.name} does not verify`);
-    }
-    power += v.power;
-  }
-  // BFT finality: strictly more than 2/3 of the total power.
-  if (power * 3 <= total * 2) invalid("commit", `signers hold ${power} of ${total} voting power, not more than 2/3`);
+  const problem = commitProblem(anchor.chainId, proof.commit, anchor.validators);
+  if (problem) invalid("commit", problem);
 }
 
 /** The trust anchor a genesis gives: its chain id and validator set (keys from the validator certificates). */
