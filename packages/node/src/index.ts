@@ -1,4 +1,5 @@
 export * from "./block-producer.ts";
+export * from "./block-sync.ts";
 export * from "./config.ts";
 export * from "./event-bus.ts";
 export * from "./mempool.ts";
