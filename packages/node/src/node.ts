@@ -1,7 +1,15 @@
 import { join } from "node:path";
 import { type LoadedIdentity, loadIdentity, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
-import { addressOf, bytesEqual, bytesToHex, CityChainError, ErrorCode, type Genesis } from "@citychain/protocol";
+import {
+  addressOf,
+  bytesEqual,
+  bytesToHex,
+  CityChainError,
+  ErrorCode,
+  type Genesis,
+  ZERO_HASH,
+} from "@citychain/protocol";
 import { CityChainApp, parseGenesis } from "@citychain/runtime";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
@@ -222,10 +230,11 @@ export class CityChainNode {
       version: VERSION,
       chainId: info.chainId,
       mode: this.genesis.mode,
-      height: info.height,
-      latestBlockHash: bytesToHex(info.lastBlockHash),
-      latestBlockTimeMs: info.lastBlockTimeMs,
-      appHash: bytesToHex(info.appHash),
+      // Durable facts only: the application's tip may be a block still being written.
+      height: Math.max(0, this.ledger.latestHeight()),
+      latestBlockHash: bytesToHex(this.ledger.latestBlockHash() ?? ZERO_HASH),
+      latestBlockTimeMs: this.ledger.latestTimeMs() ?? this.genesis.genesisTimeMs,
+      appHash: bytesToHex(this.ledger.appHash()),
       validators: info.validators.map((v) => ({
         name: v.name,
         orgId: v.orgId,

@@ -34,6 +34,8 @@ export class SoloProducer implements BlockProducer {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly now: () => number;
+  /** The block being written, if any. */
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: SoloProducerOptions) {
     this.now = o.now ?? Date.now;
@@ -53,6 +55,7 @@ export class SoloProducer implements BlockProducer {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await this.inflight.catch(() => {});
   }
 
   notifyTxs(): void {
@@ -125,21 +128,37 @@ export class SoloProducer implements BlockProducer {
         },
       ],
     };
+    // Pipeline of depth one: this block is written while the next one is
+    // prepared; its transactions are acknowledged only once it is durable.
+    await this.inflight;
     const committingAt = performance.now();
-    await app.commit(block, commit, execution);
-    const committedAt = performance.now();
+    const durable = app.commit(block, commit, execution);
     for (const id of execution.txIds) mempool.remove(bytesToHex(id));
-    metrics.blockCommitted(height, block.txs.length, (performance.now() - started) / 1000);
-    this.o.logger.debug(
-      {
-        height,
-        txs: block.txs.length,
-        prepareMs: Math.round(preparedAt - started),
-        commitMs: Math.round(committedAt - committingAt),
-        totalMs: Math.round(performance.now() - started),
-      },
-      "block committed",
-    );
-    events.publishBlock({ block, commit, execution });
+    this.inflight = durable.then(() => {
+      const committedAt = performance.now();
+      metrics.blockCommitted(height, block.txs.length, (committedAt - started) / 1000);
+      this.o.logger.debug(
+        {
+          height,
+          txs: block.txs.length,
+          prepareMs: Math.round(preparedAt - started),
+          commitMs: Math.round(committedAt - committingAt),
+          totalMs: Math.round(committedAt - started),
+        },
+        "block committed",
+      );
+      events.publishBlock({ block, commit, execution });
+    });
+    // A failed write stops production: the ledger is the source of truth and must not be skipped past.
+    this.inflight.catch((e) => {
+      this.o.logger.fatal({ err: e, height }, "block could not be written; block production stopped");
+      this.running = false;
+      process.exitCode = 1;
+    });
+  }
+
+  /** Resolves when every block handed to the application so far is durable and published. */
+  async drain(): Promise<void> {
+    await this.inflight;
   }
 }

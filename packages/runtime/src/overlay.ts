@@ -16,10 +16,20 @@ export class Overlay {
   private bytes = 0;
 
   constructor(
-    private readonly base: StateReader,
-    /** The overlay this one merges into, if any (a transaction's block). */
-    readonly parent?: Overlay,
+    private base: StateReader,
+    /** The overlay under this one, if any (a transaction's block; a block's uncommitted predecessor). */
+    public parent?: Overlay,
   ) {}
+
+  /**
+   * Reads from another base from now on. Used when the block under this one
+   * has become durable: its writes are in the ledger, so the chain of
+   * overlays can be cut and the old one freed.
+   */
+  rebase(base: StateReader, parent?: Overlay): void {
+    this.base = base;
+    this.parent = parent;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     const w = this.writes.get(Buffer.from(key).toString("latin1"));

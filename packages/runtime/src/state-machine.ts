@@ -61,6 +61,8 @@ export interface AppOptions {
 
 interface Execution extends BlockExecution {
   block: Block;
+  /** The block's writes over the state it was executed on. */
+  overlay: Overlay;
   blockBytes: Uint8Array;
   writes: { txIndex: number; txId: Uint8Array; writes: StateWrite[] }[];
 }
@@ -97,6 +99,21 @@ export class CityChainApp implements Application {
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly executions = new Map<string, Execution>();
   private last: { height: number; hash: Uint8Array; timeMs: number; appHash: Uint8Array };
+  /**
+   * The block whose commit is in flight (written but not yet durable). The
+   * next block is executed over its overlay, so a producer can build block
+   * h+1 while block h is being written; its transactions count as on chain
+   * for duplicate checks. At most one: a commit waits for the one before.
+   */
+  private pending: { height: number; overlay: Overlay; txIds: Set<string>; durable: Promise<void> } | undefined;
+
+  /** Reads the state the next block builds on: the pending block's writes, else the ledger. */
+  private readonly readLedger = (k: Uint8Array): Uint8Array | undefined => this.ledger.getState(k);
+
+  private newBlockOverlay(): Overlay {
+    const under = this.pending?.overlay;
+    return under ? new Overlay((k) => under.get(k), under) : new Overlay(this.readLedger);
+  }
 
   private constructor(opts: AppOptions) {
     this.genesis = opts.genesis;
@@ -153,8 +170,10 @@ export class CityChainApp implements Application {
     };
   }
 
-  private isRevokedCommitted = (fp: string): boolean =>
-    this.ledger.getState(stateKey(MEMBERSHIP_CONTRACT, REVOKED_PREFIX + fp)) !== undefined;
+  private isRevokedCommitted = (fp: string): boolean => {
+    const key = stateKey(MEMBERSHIP_CONTRACT, REVOKED_PREFIX + fp);
+    return (this.pending ? this.pending.overlay.get(key) : this.ledger.getState(key)) !== undefined;
+  };
 
   /** Checks that do not depend on which block the transaction lands in. */
   private checkStatic(tx: Tx, nextHeight: number): void {
@@ -191,7 +210,7 @@ export class CityChainApp implements Application {
         `contract '${body.contract}' has no function '${body.fn}'; it has ${[...Object.keys(contract.invoke), ...Object.keys(contract.query)].join(", ")}`,
       );
     }
-    if (this.ledger.getTxLocation(tx.id) !== undefined) {
+    if (this.pending?.txIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
       throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
     }
   }
@@ -284,7 +303,7 @@ export class CityChainApp implements Application {
     txsMax: number,
   ): Promise<Executed> {
     const badSigs = await this.verifyUnseen(txs, timeMs);
-    const blockOverlay = new Overlay((k) => this.ledger.getState(k));
+    const blockOverlay = this.newBlockOverlay();
     const out: Executed = { included: [], results: [], writes: [], events: [], blockOverlay, invalid: [] };
     const seen = new Set<string>();
     let bytes = 0;
@@ -341,6 +360,7 @@ export class CityChainApp implements Application {
       header,
       blockHash: hash,
       block,
+      overlay: executed.blockOverlay,
       blockBytes: encodeBlock(block),
       txIds: executed.included.map((t) => t.id),
       results: executed.results,
@@ -437,6 +457,12 @@ export class CityChainApp implements Application {
     return this.executeForeign(block);
   }
 
+  /**
+   * Persists the block. From the moment it is called (synchronously), the
+   * block is the tip: info() and the next proposal build on it. The promise
+   * resolves once the block is durable in the ledger; only then may its
+   * transactions be acknowledged.
+   */
   async commit(block: Block, commit: Commit, execution: BlockExecution): Promise<void> {
     const ex = this.executions.get(bytesToHex(execution.blockHash));
     if (!ex || ex.block !== block) {
@@ -451,20 +477,40 @@ export class CityChainApp implements Application {
         "commit certificate is for another block",
       );
     }
-    await this.ledger.commitBlock({
-      height: ex.header.height,
-      blockBytes: ex.blockBytes,
-      blockHash: ex.blockHash,
-      commitBytes: encodeCommit(commit),
-      txIds: ex.txIds,
-      results: ex.results,
-      writes: ex.writes,
-      appHash: ex.appHashAfter,
-      timeMs: ex.header.timeMs,
-    });
+    if (ex.header.height !== this.last.height + 1) {
+      throw new CityChainError(
+        { code: ErrorCode.BLOCK_HEIGHT_MISMATCH },
+        `commit of block ${ex.header.height} after ${this.last.height}`,
+      );
+    }
+    const previous = this.pending;
+    const txIds = new Set(ex.txIds.map(bytesToHex));
+    const write = async () => {
+      if (previous) await previous.durable;
+      await this.ledger.commitBlock({
+        height: ex.header.height,
+        blockBytes: ex.blockBytes,
+        blockHash: ex.blockHash,
+        commitBytes: encodeCommit(commit),
+        txIds: ex.txIds,
+        results: ex.results,
+        writes: ex.writes,
+        appHash: ex.appHashAfter,
+        timeMs: ex.header.timeMs,
+      });
+    };
+    const entry = { height: ex.header.height, overlay: ex.overlay, txIds, durable: write() };
+    this.pending = entry;
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
     this.executions.clear();
-    for (const id of ex.txIds) this.admitted.delete(bytesToHex(id));
+    for (const id of txIds) this.admitted.delete(id);
+    try {
+      await entry.durable;
+    } finally {
+      // Durable now (or failed, and the node stops): later blocks read its writes from the ledger.
+      ex.overlay.rebase(this.readLedger);
+      if (this.pending === entry) this.pending = undefined;
+    }
   }
 
   async query(req: QueryRequest): Promise<Uint8Array> {
