@@ -30,6 +30,31 @@ export type SyncMessage =
   | { type: "sync/get"; from: number; count: number }
   | { type: "sync/blocks"; items: { block: Uint8Array; commit: Uint8Array }[] };
 
+/** Checks the shape of a sync message from a peer; undefined if it is not one. */
+export function parseSyncMessage(msg: { type: string; [k: string]: unknown }): SyncMessage | undefined {
+  const isCount = (x: unknown) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+  switch (msg.type) {
+    case "sync/status":
+      return isCount(msg.height) ? { type: "sync/status", height: msg.height as number } : undefined;
+    case "sync/get":
+      return isCount(msg.from) && isCount(msg.count)
+        ? { type: "sync/get", from: msg.from as number, count: msg.count as number }
+        : undefined;
+    case "sync/blocks": {
+      const items = msg.items;
+      if (!Array.isArray(items) || items.length > SYNC_BLOCKS_PER_MESSAGE_MAX) return undefined;
+      for (const it of items) {
+        if (typeof it !== "object" || it === null) return undefined;
+        const { block, commit } = it as { block?: unknown; commit?: unknown };
+        if (!(block instanceof Uint8Array) || !(commit instanceof Uint8Array)) return undefined;
+      }
+      return { type: "sync/blocks", items: items as { block: Uint8Array; commit: Uint8Array }[] };
+    }
+    default:
+      return undefined;
+  }
+}
+
 export interface BlockSyncOptions {
   chainId: string;
   app: Application;

@@ -7,8 +7,10 @@ export interface NodeConfig {
   name: string;
   orgId: string;
   api: { host: string; port: number };
-  /** "solo" until the BFT engine lands. */
+  /** "solo": the only validator makes blocks; "none": follow peers through block sync. */
   producer: "solo" | "none";
+  /** Peer-to-peer: where this node listens (TLS 1.3, node certificates) and whom it dials. Absent: no p2p. */
+  p2p?: { host: string; port: number; peers: { name: string; host: string; port: number; orgId?: string }[] };
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -37,7 +39,21 @@ export function readNodeConfig(home: string): NodeConfig {
   }
   const producer = c.producer ?? "solo";
   if (producer !== "solo" && producer !== "none") bad(home, "'producer' must be 'solo' or 'none'");
-  return { name: c.name, orgId: c.orgId, api, producer, logLevel: c.logLevel ?? "info" };
+  let p2p: NodeConfig["p2p"];
+  if (c.p2p !== undefined) {
+    const p = c.p2p;
+    const okPort = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 65535;
+    if (typeof p?.host !== "string" || !okPort(p.port) || !Array.isArray(p.peers)) {
+      bad(home, "'p2p' must be {host, port, peers: [{name, host, port, orgId?}]}");
+    }
+    for (const [i, peer] of p.peers.entries()) {
+      if (typeof peer?.name !== "string" || typeof peer.host !== "string" || !okPort(peer.port)) {
+        bad(home, `'p2p.peers[${i}]' must be {name, host, port, orgId?}`);
+      }
+    }
+    p2p = { host: p.host, port: p.port, peers: p.peers };
+  }
+  return { name: c.name, orgId: c.orgId, api, producer, p2p, logLevel: c.logLevel ?? "info" };
 }
 
 export function readGenesisFile(home: string): unknown {

@@ -6,5 +6,6 @@ export * from "./mempool.ts";
 export * from "./metrics.ts";
 export * from "./network-init.ts";
 export * from "./node.ts";
+export * from "./peer-network.ts";
 export * from "./solo-producer.ts";
 export * from "./verify-chain.ts";

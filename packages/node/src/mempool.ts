@@ -51,6 +51,18 @@ export class Mempool {
     return out;
   }
 
+  /** Drops transactions that can no longer be included at nextHeight; returns them. */
+  evictExpired(nextHeight: number): Tx[] {
+    const out: Tx[] = [];
+    for (const [id, tx] of this.txs) {
+      if (tx.body.expiresAt < nextHeight) {
+        out.push(tx);
+        this.remove(id);
+      }
+    }
+    return out;
+  }
+
   remove(idHex: string): Tx | undefined {
     const tx = this.txs.get(idHex);
     if (tx) {

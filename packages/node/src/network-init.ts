@@ -13,6 +13,8 @@ export interface NetworkInitOptions {
   validators?: number;
   /** First API port; node i listens on apiPortBase + i. */
   apiPortBase?: number;
+  /** First p2p port; node i listens on p2pPortBase + i and dials all the others. */
+  p2pPortBase?: number;
   genesisTimeMs?: number;
   params?: Partial<Genesis["params"]>;
   validityDays?: number;
@@ -61,6 +63,7 @@ export async function initNetwork(opts: NetworkInitOptions): Promise<NetworkLayo
   }
   const validityDays = opts.validityDays ?? 3650;
   const apiPortBase = opts.apiPortBase ?? 7051;
+  const p2pPortBase = opts.p2pPortBase ?? apiPortBase + 1000;
   mkdirSync(dir, { recursive: true });
   const layout: NetworkLayout["orgs"] = [];
   const orgEntries: Genesis["orgs"] = [];
@@ -122,6 +125,13 @@ export async function initNetwork(opts: NetworkInitOptions): Promise<NetworkLayo
       orgId: org,
       api: { host: "127.0.0.1", port: apiPortBase + i },
       producer: i < validatorCount ? "solo" : "none",
+      p2p: {
+        host: "127.0.0.1",
+        port: p2pPortBase + i,
+        peers: opts.orgs.flatMap((other, k) =>
+          k === i ? [] : [{ name: `${other}-node`, host: "127.0.0.1", port: p2pPortBase + k, orgId: other }],
+        ),
+      },
       logLevel: "info",
     };
     writeFileSync(join(home, NODE_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);

@@ -10,7 +10,7 @@ import {
   type Genesis,
   ZERO_HASH,
 } from "@citychain/protocol";
-import { CityChainApp, parseGenesis } from "@citychain/runtime";
+import { CityChainApp, MEMBERSHIP_CONTRACT, parseGenesis, REVOKED_PREFIX, stateKey } from "@citychain/runtime";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { createApiServer } from "./api/server.ts";
@@ -19,6 +19,7 @@ import { DATA_DIR, IDENTITY_DIR, type NodeConfig, readGenesisFile, readNodeConfi
 import { EventBus, type TxOutcome } from "./event-bus.ts";
 import { Mempool } from "./mempool.ts";
 import { NodeMetrics } from "./metrics.ts";
+import { PeerNetwork } from "./peer-network.ts";
 import { SoloProducer } from "./solo-producer.ts";
 
 export const VERSION = "0.1.0";
@@ -31,6 +32,10 @@ export interface StartOptions {
   apiPort?: number;
   logger?: Logger;
   verifyThreads?: number;
+  /** Overrides config.json's p2p port (0 picks a free one). */
+  p2pPort?: number;
+  /** Runs without peers even if config.json has a p2p section (tests, offline tools). */
+  noP2P?: boolean;
 }
 
 export interface SubmitOutcome {
@@ -49,6 +54,8 @@ export class CityChainNode {
   api!: FastifyInstance;
   apiUrl = "";
   private producer: BlockProducer | undefined;
+  /** Peers, gossip and block sync; absent when config.json has no p2p section. */
+  network: PeerNetwork | undefined;
   private stopped = false;
 
   private constructor(
@@ -81,6 +88,38 @@ export class CityChainNode {
     const mempool = new Mempool(genesis.params.mempoolTxsMax);
     const node = new CityChainNode(opts.home, config, genesis, identity, ledger, pool, app, mempool, logger);
     node.metrics.height.set(app.info().height);
+    // Blocks arriving by sync (or made here) leave the mempool.
+    node.events.onBlock((b) => {
+      for (const id of b.execution.txIds) mempool.remove(bytesToHex(id));
+      for (const tx of mempool.evictExpired(b.block.header.height + 1)) {
+        node.events.publishRejected(
+          tx.idHex,
+          ErrorCode.TX_EXPIRED,
+          `expired at height ${tx.body.expiresAt} before a block included it`,
+        );
+      }
+      node.metrics.mempoolSize.set(mempool.size);
+    });
+    if (config.p2p && !opts.noP2P) {
+      node.network = new PeerNetwork({
+        chainId: genesis.chainId,
+        identity,
+        verifier: app.membership,
+        isRevoked: (fp) => ledger.getState(stateKey(MEMBERSHIP_CONTRACT, REVOKED_PREFIX + fp)) !== undefined,
+        host: config.p2p.host,
+        port: opts.p2pPort ?? config.p2p.port,
+        peers: config.p2p.peers,
+        app,
+        ledger,
+        validators: app.validators,
+        events: node.events,
+        logger,
+        txBytesMax: genesis.params.txBytesMax,
+        admitTx: async (bytes) => (await node.submit([bytes]))[0]?.accepted ?? false,
+        pendingTxs: (countMax) => mempool.peek(countMax, Number.MAX_SAFE_INTEGER).map((t) => t.bytes),
+      });
+      await node.network.start();
+    }
     node.startProducer();
     node.api = await createApiServer(node);
     const address = await node.api.listen({ host: config.api.host, port: opts.apiPort ?? config.api.port });
@@ -147,6 +186,7 @@ export class CityChainNode {
       const id = c.tx.idHex;
       try {
         this.mempool.add(c.tx);
+        this.network?.gossipTx(c.tx.bytes, c.tx.idHex);
         return { id, accepted: true, code: "ACCEPTED", message: "waiting in the mempool for the next block" };
       } catch (e) {
         const err = e as CityChainError;
@@ -245,7 +285,7 @@ export class CityChainNode {
       })),
       isValidator: this.validatorAddress !== undefined,
       producer: this.config.producer,
-      peers: [],
+      peers: (this.network?.p2p.peers() ?? []).map((p) => ({ name: p.name, orgId: p.orgId, address: p.address })),
       mempoolTxs: this.mempool.size,
       uptimeMs: Date.now() - this.startedAtMs,
     };
@@ -255,6 +295,7 @@ export class CityChainNode {
     if (this.stopped) return;
     this.stopped = true;
     await this.producer?.stop();
+    await this.network?.stop();
     await this.api?.close();
     await this.pool.close();
     await this.ledger.close();
@@ -277,7 +318,7 @@ export interface NodeStatus {
   validators: { name: string; orgId: string; address: string; alg: string; publicKey: string; power: number }[];
   isValidator: boolean;
   producer: string;
-  peers: { name: string; address: string }[];
+  peers: { name: string; orgId: string; address: string }[];
   mempoolTxs: number;
   uptimeMs: number;
 }

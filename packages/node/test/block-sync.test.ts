@@ -52,7 +52,13 @@ describe("block sync", () => {
       validators: 1,
       params: { emptyBlockIntervalMs: 0 },
     });
-    validator = await CityChainNode.start({ home: layout.orgs[0].nodeHome, apiPort: 0, logger, verifyThreads: 1 });
+    validator = await CityChainNode.start({
+      home: layout.orgs[0].nodeHome,
+      apiPort: 0,
+      logger,
+      verifyThreads: 1,
+      noP2P: true,
+    });
     const member = await loadIdentity(layout.orgs[0].identities.member);
     const { CityChainClient } = await import("@citychain/sdk");
     const client = new CityChainClient({ url: validator.apiUrl, identity: member });
@@ -79,7 +85,13 @@ describe("block sync", () => {
   }
 
   it("a follower catches up block by block and reaches the same state", async () => {
-    const follower = await CityChainNode.start({ home: layout.orgs[1].nodeHome, apiPort: 0, logger, verifyThreads: 1 });
+    const follower = await CityChainNode.start({
+      home: layout.orgs[1].nodeHome,
+      apiPort: 0,
+      logger,
+      verifyThreads: 1,
+      noP2P: true,
+    });
     followers.push(follower);
     const a = { name: "org1-node", sync: undefined as BlockSync | undefined };
     const b = { name: "org2-node", sync: undefined as BlockSync | undefined };
@@ -97,7 +109,13 @@ describe("block sync", () => {
   });
 
   it("refuses a tampered block from a peer and reports it, storing nothing", async () => {
-    const follower = await CityChainNode.start({ home: layout.orgs[2].nodeHome, apiPort: 0, logger, verifyThreads: 1 });
+    const follower = await CityChainNode.start({
+      home: layout.orgs[2].nodeHome,
+      apiPort: 0,
+      logger,
+      verifyThreads: 1,
+      noP2P: true,
+    });
     followers.push(follower);
     const reasons: string[] = [];
     const a = { name: "org1-node", sync: undefined as BlockSync | undefined };

@@ -37,6 +37,7 @@ export async function startTestNetwork(mode: ChainMode = "alliance"): Promise<Te
   const node = await CityChainNode.start({
     home: layout.orgs[0].nodeHome,
     apiPort: 0,
+    noP2P: true,
     logger: pino({ level: process.env.CITYCHAIN_TEST_LOG ?? "silent" }),
     verifyThreads: 1,
   });

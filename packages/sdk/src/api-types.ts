@@ -23,6 +23,8 @@ export interface NodeStatus {
   appHash: string;
   validators: { name: string; orgId: string; address: string; alg: string; publicKey: string; power: number }[];
   isValidator: boolean;
+  /** Connected peers (p2p). */
+  peers: { name: string; orgId: string; address: string }[];
   mempoolTxs: number;
   uptimeMs: number;
 }
