@@ -9,8 +9,11 @@ import { spawnNode, waitForApi } from "../spawn-node.ts";
 
 export const DEMO_ORGS = ["city-gov", "hospital", "insurer", "pharma"];
 
-/** A little city on the kv contract: who recorded what, from several organisations. */
-async function loadDemoData(dir: string, url: string): Promise<number> {
+/**
+ * A little city on the kv contract: who recorded what, from several
+ * organisations, each through its own organisation's node.
+ */
+async function loadDemoData(dir: string, urlOf: (org: string) => string): Promise<number> {
   const records: [string, string, string][] = [
     ["city-gov", "permit/2026-0001", JSON.stringify({ kind: "building-permit", parcel: "A-17", status: "granted" })],
     ["city-gov", "notary/doc-7f3a", JSON.stringify({ title: "land-registry extract", sha256: "7f3a…" })],
@@ -22,14 +25,18 @@ async function loadDemoData(dir: string, url: string): Promise<number> {
   let n = 0;
   for (const [org, key, value] of records) {
     const identity = await loadIdentity(join(dir, "orgs", org, "member"));
-    const client = new CityChainClient({ url, identity });
+    const client = new CityChainClient({ url: urlOf(org), identity });
     await client.submitTransaction("kv", "put", key, value);
     n++;
   }
   for (const org of DEMO_ORGS) {
     const admin = await loadIdentity(join(dir, "orgs", org, "admin"));
     const member = await loadIdentity(join(dir, "orgs", org, "member"));
-    await new CityChainClient({ url, identity: admin }).submitTransaction("membership", "register", member.certPem);
+    await new CityChainClient({ url: urlOf(org), identity: admin }).submitTransaction(
+      "membership",
+      "register",
+      member.certPem,
+    );
     n++;
   }
   return n;
@@ -49,37 +56,56 @@ export function registerDemo(program: Command): void {
           layout = await initNetwork({ dir, orgs: DEMO_ORGS, chainId: "citychain-demo", validators: 1 });
           process.stdout.write(`created network 'citychain-demo' with ${DEMO_ORGS.join(", ")} in ${dir}\n`);
         }
-        const home = join(dir, "nodes", `${DEMO_ORGS[0]}-node`);
-        const config = readNodeConfig(home);
-        const url = `http://${config.api.host}:${config.api.port}`;
-        const logFile = openSync(join(dir, `${config.name}.log`), "a");
-        const child = spawnNode(home, { logFile });
+        const homes = DEMO_ORGS.map((org) => join(dir, "nodes", `${org}-node`));
+        const children: {
+          name: string;
+          orgId: string;
+          url: string;
+          child: ReturnType<typeof spawnNode>;
+          producer: string;
+        }[] = [];
+        let stopping = false;
         const stop = () => {
-          child.kill("SIGTERM");
+          stopping = true;
+          for (const c of children) c.child.kill("SIGTERM");
         };
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
-        child.on("exit", (code) => {
-          process.stdout.write(`node ${config.name} exited (${code ?? "signal"})\n`);
-          process.exit(code ?? 0);
-        });
-        await waitForApi(url, 30_000);
+        for (const home of homes) {
+          const config = readNodeConfig(home);
+          const url = `http://${config.api.host}:${config.api.port}`;
+          const logFile = openSync(join(dir, `${config.name}.log`), "a");
+          const child = spawnNode(home, { logFile });
+          children.push({ name: config.name, orgId: config.orgId, url, child, producer: config.producer });
+          child.on("exit", (code) => {
+            process.stdout.write(`node ${config.name} exited (${code ?? "signal"})\n`);
+            if (!stopping) stop();
+            if (children.every((c) => c.child.exitCode !== null || c.child.signalCode !== null))
+              process.exit(code ?? 0);
+          });
+        }
+        await Promise.all(children.map((c) => waitForApi(c.url, 30_000)));
         writeFileSync(
           join(dir, "network.json"),
-          `${JSON.stringify({ nodes: [{ name: config.name, orgId: config.orgId, apiUrl: url, pid: child.pid }] }, null, 2)}\n`,
+          `${JSON.stringify({ nodes: children.map((c) => ({ name: c.name, orgId: c.orgId, apiUrl: c.url, pid: c.child.pid })) }, null, 2)}\n`,
         );
+        const url = children[0].url;
+        const urlOf = (org: string) => children.find((c) => c.orgId === org)?.url ?? url;
         const marker = join(dir, ".demo-data-loaded");
         if (layout || !existsSync(marker)) {
-          const n = await loadDemoData(dir, url);
+          const n = await loadDemoData(dir, urlOf);
           writeFileSync(marker, `${new Date().toISOString()}\n`);
           process.stdout.write(`loaded ${n} demo transactions\n`);
         }
         process.stdout.write(
           `${[
-            `node ${config.name} (validator) serves ${url}  (logs: ${join(dir, `${config.name}.log`)})`,
-            `  status:   curl ${url}/v1/status   (reads need a member identity in alliance mode; use the CLI)`,
-            `  try:      npm run citychain -- query --url ${url} --as ${join(dir, "orgs/hospital/member")} --contract kv --fn get consent/patient-42`,
-            `  write:    npm run citychain -- tx submit --url ${url} --as ${join(dir, "orgs/pharma/member")} --contract kv --fn put hello world`,
+            ...children.map(
+              (c) =>
+                `node ${c.name} (${c.producer === "solo" ? "validator" : "follower"}) serves ${c.url}  (log: ${join(dir, `${c.name}.log`)})`,
+            ),
+            `  try:      npm run citychain -- query --url ${urlOf("hospital")} --as ${join(dir, "orgs/hospital/member")} --contract kv --fn get consent/patient-42`,
+            `  write:    npm run citychain -- tx submit --url ${urlOf("pharma")} --as ${join(dir, "orgs/pharma/member")} --contract kv --fn put hello world`,
+            `  blocks:   npm run citychain -- block show latest --url ${urlOf("insurer")} --as ${join(dir, "orgs/insurer/member")}`,
             "Ctrl-C stops the network.",
           ].join("\n")}\n`,
         );
