@@ -18,6 +18,7 @@ export function registerNetwork(program: Command): void {
     .option("--mode <mode>", `chain mode: ${CHAIN_MODES.join(", ")}`, "alliance")
     .option("--validators <n>", "how many organisations' nodes validate (1: a solo chain)", "1")
     .option("--api-port-base <port>", "API port of the first node; the others follow", "7051")
+    .option("--p2p-port-base <port>", "peer-to-peer (TLS) port of the first node; default API base + 1000")
     .option("--force", "write into a directory that already holds a network")
     .option("--json", "machine-readable output")
     .action(async (o) => {
@@ -43,7 +44,12 @@ export function registerNetwork(program: Command): void {
         if (!Number.isInteger(apiPortBase) || apiPortBase < 1 || apiPortBase > 65000) {
           throw new CityChainError({ code: ErrorCode.CONFIG_INVALID }, "--api-port-base must be a port number");
         }
+        const p2pPortBase = o.p2pPortBase === undefined ? undefined : Number(o.p2pPortBase);
+        if (p2pPortBase !== undefined && (!Number.isInteger(p2pPortBase) || p2pPortBase < 1 || p2pPortBase > 65000)) {
+          throw new CityChainError({ code: ErrorCode.CONFIG_INVALID }, "--p2p-port-base must be a port number");
+        }
         const layout = await initNetwork({
+          p2pPortBase,
           dir: o.dir,
           orgs: String(o.orgs)
             .split(",")
