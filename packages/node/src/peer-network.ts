@@ -46,7 +46,7 @@ export class PeerNetwork {
   private readonly ownIds = new WeakMap<Uint8Array, string>();
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly o: PeerNetworkOptions) {
+  constructor(o: PeerNetworkOptions) {
     this.p2p = new P2PNode({
       identity: o.identity,
       verifier: o.verifier,
