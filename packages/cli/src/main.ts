@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { registerDemo } from "./commands/demo.ts";
+import { registerDevnet } from "./commands/devnet.ts";
 import { registerNetwork } from "./commands/network.ts";
 import { registerNode } from "./commands/node.ts";
 import { registerBlock, registerQuery, registerTx } from "./commands/tx.ts";
@@ -17,4 +18,5 @@ registerQuery(program);
 registerBlock(program);
 registerVerify(program);
 registerDemo(program);
+registerDevnet(program);
 await program.parseAsync(process.argv);

@@ -1,11 +1,11 @@
-import { existsSync, openSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadIdentity } from "@citychain/crypto";
-import { initNetwork, type NetworkLayout, readNodeConfig } from "@citychain/node";
+import { initNetwork, type NetworkLayout } from "@citychain/node";
 import { CityChainClient } from "@citychain/sdk";
 import type { Command } from "commander";
 import { type Output, printError } from "../output.ts";
-import { spawnNode, waitForApi } from "../spawn-node.ts";
+import { describeNodes, runNetwork } from "../run-network.ts";
 
 export const DEMO_ORGS = ["city-gov", "hospital", "insurer", "pharma"];
 
@@ -57,38 +57,7 @@ export function registerDemo(program: Command): void {
           process.stdout.write(`created network 'citychain-demo' with ${DEMO_ORGS.join(", ")} in ${dir}\n`);
         }
         const homes = DEMO_ORGS.map((org) => join(dir, "nodes", `${org}-node`));
-        const children: {
-          name: string;
-          orgId: string;
-          url: string;
-          child: ReturnType<typeof spawnNode>;
-          producer: string;
-        }[] = [];
-        let stopping = false;
-        const stop = () => {
-          stopping = true;
-          for (const c of children) c.child.kill("SIGTERM");
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-        for (const home of homes) {
-          const config = readNodeConfig(home);
-          const url = `http://${config.api.host}:${config.api.port}`;
-          const logFile = openSync(join(dir, `${config.name}.log`), "a");
-          const child = spawnNode(home, { logFile });
-          children.push({ name: config.name, orgId: config.orgId, url, child, producer: config.producer });
-          child.on("exit", (code) => {
-            process.stdout.write(`node ${config.name} exited (${code ?? "signal"})\n`);
-            if (!stopping) stop();
-            if (children.every((c) => c.child.exitCode !== null || c.child.signalCode !== null))
-              process.exit(code ?? 0);
-          });
-        }
-        await Promise.all(children.map((c) => waitForApi(c.url, 30_000)));
-        writeFileSync(
-          join(dir, "network.json"),
-          `${JSON.stringify({ nodes: children.map((c) => ({ name: c.name, orgId: c.orgId, apiUrl: c.url, pid: c.child.pid })) }, null, 2)}\n`,
-        );
+        const children = await runNetwork(dir, homes);
         const url = children[0].url;
         const urlOf = (org: string) => children.find((c) => c.orgId === org)?.url ?? url;
         const marker = join(dir, ".demo-data-loaded");
@@ -99,10 +68,7 @@ export function registerDemo(program: Command): void {
         }
         process.stdout.write(
           `${[
-            ...children.map(
-              (c) =>
-                `node ${c.name} (${c.producer === "solo" ? "validator" : "follower"}) serves ${c.url}  (log: ${join(dir, `${c.name}.log`)})`,
-            ),
+            ...describeNodes(dir, children),
             `  try:      npm run citychain -- query --url ${urlOf("hospital")} --as ${join(dir, "orgs/hospital/member")} --contract kv --fn get consent/patient-42`,
             `  write:    npm run citychain -- tx submit --url ${urlOf("pharma")} --as ${join(dir, "orgs/pharma/member")} --contract kv --fn put hello world`,
             `  blocks:   npm run citychain -- block show latest --url ${urlOf("insurer")} --as ${join(dir, "orgs/insurer/member")}`,
