@@ -41,12 +41,16 @@ export class PeerConnection {
   /** Set once the peer's hello was accepted: the connection carries messages. */
   helloReceived = false;
   connectedSinceMs = 0;
+  /** Local time of the last bytes received (set by the owner, who owns the clock). */
+  lastReceivedMs = 0;
   /** Why we are closing it, when we close it (logged by the owner). */
   closeReason: string | undefined;
   private readonly decoder: FrameDecoder;
   private readonly queue: SendQueue;
   private blocked = false;
   private closed = false;
+  /** Called on every chunk received (the owner stamps lastReceivedMs). */
+  onBytes: (() => void) | undefined;
   private readonly counters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, framesDropped: 0 };
 
   constructor(
@@ -125,6 +129,7 @@ export class PeerConnection {
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     this.counters.bytesIn += chunk.length;
+    this.onBytes?.();
     let payloads: Buffer[];
     try {
       payloads = this.decoder.push(chunk);

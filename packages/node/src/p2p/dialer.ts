@@ -26,6 +26,7 @@ export interface DialerHooks {
  */
 export class Dialer {
   private readonly states = new Map<string, DialState>();
+  private started = false;
   private stopped = false;
 
   constructor(
@@ -43,7 +44,24 @@ export class Dialer {
 
   /** Dials every configured peer now. */
   start(): void {
+    this.started = true;
     for (const s of this.states.values()) this.schedule(s, 0);
+  }
+
+  /** Adds (or readdresses) a peer; dialled at once if the dialer runs. */
+  add(addr: PeerAddress): void {
+    const old = this.states.get(addr.name);
+    if (old?.timer) clearTimeout(old.timer);
+    const s: DialState = { addr, attempt: 0, timer: undefined, inFlight: old?.inFlight ?? false };
+    this.states.set(addr.name, s);
+    if (this.started) this.schedule(s, 0);
+  }
+
+  /** Stops dialling a peer. */
+  remove(name: string): void {
+    const s = this.states.get(name);
+    if (s?.timer) clearTimeout(s.timer);
+    this.states.delete(name);
   }
 
   /** A connection to the peer was accepted: the next loss retries from the shortest delay. */

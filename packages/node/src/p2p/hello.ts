@@ -11,13 +11,14 @@ export const HELLO_TYPE = "p2p/hello";
 /**
  * The hello says which chain and protocol version the node speaks. It carries
  * no name: a peer's name is its certificate's common name, which TLS proved,
- * so a hello cannot claim to be another node.
+ * so a hello cannot claim to be another node. (A type alias, not an
+ * interface, so it is assignable to P2PMessage's index signature.)
  */
-export interface Hello {
+export type Hello = {
   type: typeof HELLO_TYPE;
   chainId: string;
   version: number;
-}
+};
 
 export function createHello(chainId: string): Hello {
   return { type: HELLO_TYPE, chainId, version: P2P_PROTOCOL_VERSION };

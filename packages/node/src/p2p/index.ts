@@ -1,5 +1,6 @@
 export * from "./backoff.ts";
 export * from "./connection.ts";
+export * from "./duplicate.ts";
 export * from "./frame.ts";
 export * from "./gossip.ts";
 export * from "./hello.ts";
@@ -8,5 +9,7 @@ export * from "./message.ts";
 export * from "./options.ts";
 export * from "./p2p-node.ts";
 export * from "./peer-auth.ts";
+export * from "./peer-info.ts";
 export * from "./seen-cache.ts";
 export * from "./send-queue.ts";
+export * from "./tls-options.ts";

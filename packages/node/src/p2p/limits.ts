@@ -60,6 +60,19 @@ export const PEER_STRIKE_RECORDS_MAX = 1024;
  */
 export const PEER_RECHECK_INTERVAL_MS_DEFAULT = 60_000;
 
+/**
+ * How often a "p2p/ping" goes to every peer, so that an idle but healthy
+ * connection still carries bytes and a dead one can be told apart.
+ */
+export const KEEPALIVE_INTERVAL_MS_DEFAULT = 5_000;
+
+/**
+ * A connection on which nothing arrived for this long is closed (and the
+ * peer redialled): TCP alone may take many minutes to notice a peer whose
+ * machine or network vanished without a FIN or RST.
+ */
+export const IDLE_TIMEOUT_MS_DEFAULT = 20_000;
+
 /** Gossip ids remembered to forward each item once. */
 export const GOSSIP_SEEN_ENTRIES_MAX_DEFAULT = 100_000;
 

@@ -4,6 +4,8 @@ import {
   FRAME_BYTES_MAX_DEFAULT,
   HANDSHAKE_TIMEOUT_MS_DEFAULT,
   HANDSHAKES_PENDING_MAX_DEFAULT,
+  IDLE_TIMEOUT_MS_DEFAULT,
+  KEEPALIVE_INTERVAL_MS_DEFAULT,
   PEER_BAN_MS_DEFAULT,
   PEER_RECHECK_INTERVAL_MS_DEFAULT,
   PEER_STRIKES_MAX_DEFAULT,
@@ -53,6 +55,9 @@ export interface P2PLimits {
   peerBanMs: number;
   /** 0 disables the periodic re-check (recheckPeers() can still be called). */
   peerRecheckIntervalMs: number;
+  /** 0 disables pings and the idle timeout. */
+  keepaliveIntervalMs: number;
+  idleTimeoutMs: number;
 }
 
 export const P2P_LIMITS_DEFAULT: P2PLimits = {
@@ -69,6 +74,8 @@ export const P2P_LIMITS_DEFAULT: P2PLimits = {
   peerStrikesMax: PEER_STRIKES_MAX_DEFAULT,
   peerBanMs: PEER_BAN_MS_DEFAULT,
   peerRecheckIntervalMs: PEER_RECHECK_INTERVAL_MS_DEFAULT,
+  keepaliveIntervalMs: KEEPALIVE_INTERVAL_MS_DEFAULT,
+  idleTimeoutMs: IDLE_TIMEOUT_MS_DEFAULT,
 };
 
 export interface P2PNodeOptions {

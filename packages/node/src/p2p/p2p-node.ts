@@ -5,34 +5,21 @@ import { CityChainError, ErrorCode, isCityChainError } from "@citychain/protocol
 import type { Logger } from "pino";
 import { type ConnectionStats, PeerConnection } from "./connection.ts";
 import { Dialer } from "./dialer.ts";
+import { keepNewerConnection } from "./duplicate.ts";
 import { encodeFrame } from "./frame.ts";
 import { checkHello, createHello, HELLO_TYPE } from "./hello.ts";
+import { Listeners } from "./listeners.ts";
 import { decodeMessage, encodeMessage, P2P_TYPE_PREFIX, type P2PMessage } from "./message.ts";
 import { P2P_LIMITS_DEFAULT, type P2PLimits, type P2PNodeOptions, type PeerAddress } from "./options.ts";
 import { authenticatePeer } from "./peer-auth.ts";
+import type { MessageHandler, PeerConnectedHandler, PeerDisconnectedHandler, PeerInfo } from "./peer-info.ts";
 import { StrikeBook } from "./strikes.ts";
-
-/** A connected peer, as peers() lists it. */
-export interface PeerInfo {
-  /** Common name of the peer's node certificate. */
-  name: string;
-  orgId: string;
-  /** Remote "host:port" of the connection. */
-  address: string;
-  connectedSinceMs: number;
-  /** True if this node dialled the connection. */
-  outbound: boolean;
-  fingerprintHex: string;
-}
-
-export type MessageHandler = (peer: string, msg: P2PMessage) => void;
-export type PeerConnectedHandler = (peer: PeerInfo) => void;
-export type PeerDisconnectedHandler = (peer: PeerInfo, reason: string) => void;
+import { clientTlsOptions, serverTlsOptions, type TlsCredentials, tlsCredentialsOf } from "./tls-options.ts";
 
 /** Minimum time between two "queue full" warnings for one connection. */
 const QUEUE_FULL_LOG_INTERVAL_MS = 10_000;
-/** TLS 1.3 signature schemes of the keys CityChain certificates can hold. */
-const TLS_SIGALGS = "ed25519:ecdsa_secp256r1_sha256";
+/** Keepalive message; receivers ignore it (unknown "p2p/" types are ignored), its bytes are the point. */
+const PING_TYPE = "p2p/ping";
 
 function describe(e: unknown): { code: string; message: string } {
   if (isCityChainError(e)) return { code: e.code, message: e.message };
@@ -41,14 +28,6 @@ function describe(e: unknown): { code: string; message: string } {
 
 function refused(message: string): CityChainError {
   return new CityChainError({ code: ErrorCode.P2P_PEER_REFUSED }, message);
-}
-
-function addListener<T>(list: T[], handler: T): () => void {
-  list.push(handler);
-  return () => {
-    const i = list.indexOf(handler);
-    if (i >= 0) list.splice(i, 1);
-  };
 }
 
 /**
@@ -67,7 +46,7 @@ export class P2PNode {
   private readonly log: Logger;
   private readonly nowMs: () => number;
   private readonly isRevoked: (fingerprintHex: string) => boolean;
-  private readonly keyPem: string;
+  private readonly credentials: TlsCredentials;
   private readonly server: Server;
   private readonly dialer: Dialer;
   private readonly strikes: StrikeBook;
@@ -79,11 +58,14 @@ export class P2PNode {
   private readonly connected = new Map<string, PeerConnection>();
   private readonly handshakeTimers = new Map<PeerConnection, NodeJS.Timeout>();
   private readonly lastQueueFullLogMs = new WeakMap<PeerConnection, number>();
-  private readonly messageHandlers: MessageHandler[] = [];
-  private readonly connectedHandlers: PeerConnectedHandler[] = [];
-  private readonly disconnectedHandlers: PeerDisconnectedHandler[] = [];
+  private readonly messageListeners: Listeners<Parameters<MessageHandler>>;
+  private readonly connectedListeners: Listeners<Parameters<PeerConnectedHandler>>;
+  private readonly disconnectedListeners: Listeners<Parameters<PeerDisconnectedHandler>>;
   private recheckTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
   private state: "new" | "running" | "stopped" = "new";
+  /** Encoded once: every keepalive sends the same bytes. */
+  private readonly pingFrame = encodeFrame(encodeMessage({ type: PING_TYPE }), 64);
 
   constructor(private readonly o: P2PNodeOptions) {
     this.limits = { ...P2P_LIMITS_DEFAULT, ...(o.limits ?? {}) };
@@ -97,19 +79,14 @@ export class P2PNode {
     this.log = o.logger.child({ p2p: this.name });
     this.nowMs = o.nowMs ?? Date.now;
     this.isRevoked = o.isRevoked ?? (() => false);
-    this.keyPem = o.identity.keyPair.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    this.credentials = tlsCredentialsOf(o.identity);
+    const handlerThrew = (what: string) => (e: unknown) =>
+      this.log.error({ reason: describe(e).message }, `p2p: ${what} handler threw`);
+    this.messageListeners = new Listeners(handlerThrew("message"));
+    this.connectedListeners = new Listeners(handlerThrew("peer-connected"));
+    this.disconnectedListeners = new Listeners(handlerThrew("peer-disconnected"));
     this.strikes = new StrikeBook({ strikesMax: this.limits.peerStrikesMax, banMs: this.limits.peerBanMs });
-    this.server = createServer({
-      cert: o.identity.certPem,
-      key: this.keyPem,
-      minVersion: "TLSv1.3",
-      maxVersion: "TLSv1.3",
-      sigalgs: TLS_SIGALGS,
-      // OpenSSL cannot judge membership; authenticatePeer does, after the handshake.
-      requestCert: true,
-      rejectUnauthorized: false,
-      handshakeTimeout: this.limits.handshakeTimeoutMs,
-    });
+    this.server = createServer(serverTlsOptions(this.credentials, this.limits.handshakeTimeoutMs));
     // Bounds sockets in the TLS phase as well as peers.
     this.server.maxConnections = this.limits.peersMax + this.limits.handshakesPendingMax;
     this.server.on("secureConnection", (socket: TLSSocket) => this.adopt(socket, undefined));
@@ -151,6 +128,9 @@ export class P2PNode {
     if (this.limits.peerRecheckIntervalMs > 0) {
       this.recheckTimer = setInterval(() => this.recheckPeers(), this.limits.peerRecheckIntervalMs);
     }
+    if (this.limits.keepaliveIntervalMs > 0) {
+      this.keepaliveTimer = setInterval(() => this.keepalive(), this.limits.keepaliveIntervalMs);
+    }
     this.log.info({ address: this.address() }, "p2p: listening");
   }
 
@@ -161,7 +141,9 @@ export class P2PNode {
     this.state = "stopped";
     this.dialer.stop();
     if (this.recheckTimer) clearInterval(this.recheckTimer);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.recheckTimer = undefined;
+    this.keepaliveTimer = undefined;
     const closes = [...this.all].map(
       (c) =>
         new Promise<void>((resolve) => {
@@ -206,15 +188,35 @@ export class P2PNode {
 
   /** Handler for every application message (types not starting with "p2p/"); returns an unsubscribe function. */
   onMessage(handler: MessageHandler): () => void {
-    return addListener(this.messageHandlers, handler);
+    return this.messageListeners.add(handler);
   }
 
   onPeerConnected(handler: PeerConnectedHandler): () => void {
-    return addListener(this.connectedHandlers, handler);
+    return this.connectedListeners.add(handler);
   }
 
   onPeerDisconnected(handler: PeerDisconnectedHandler): () => void {
-    return addListener(this.disconnectedHandlers, handler);
+    return this.disconnectedListeners.add(handler);
+  }
+
+  /**
+   * Adds a peer to keep connected (a validator added by governance, or a
+   * port learnt after start); replaces the address of a known name.
+   */
+  addPeer(addr: PeerAddress): void {
+    if (addr.name === this.name) return;
+    this.dialer.add(addr);
+  }
+
+  /** Stops dialling a peer and disconnects it. */
+  removePeer(name: string): void {
+    this.dialer.remove(name);
+    this.connected.get(name)?.close("peer removed from the configuration");
+  }
+
+  /** Connection counts, for metrics. */
+  stats(): { peers: number; connections: number; handshakesPending: number } {
+    return { peers: this.connected.size, connections: this.all.size, handshakesPending: this.pending.size };
   }
 
   /** Connected peers. */
@@ -264,6 +266,24 @@ export class P2PNode {
     return dropped;
   }
 
+  /** Pings every peer and closes connections silent for longer than idleTimeoutMs. */
+  private keepalive(): void {
+    const now = this.nowMs();
+    for (const conn of [...this.connected.values()]) {
+      if (now - conn.lastReceivedMs > this.limits.idleTimeoutMs) {
+        this.log.warn(
+          { peer: this.peerName(conn), idleMs: now - conn.lastReceivedMs },
+          "p2p: peer silent, disconnecting",
+        );
+        conn.close(
+          `nothing received for ${now - conn.lastReceivedMs} ms (idle timeout ${this.limits.idleTimeoutMs} ms)`,
+        );
+      } else {
+        conn.enqueue(this.pingFrame);
+      }
+    }
+  }
+
   private notRunning(message: string): CityChainError {
     return new CityChainError({ code: ErrorCode.P2P_NOT_RUNNING }, `p2p node ${this.name}: ${message}`);
   }
@@ -303,18 +323,7 @@ export class P2PNode {
   private dial(addr: PeerAddress): void {
     let socket: TLSSocket;
     try {
-      socket = connect({
-        host: addr.host,
-        port: addr.port,
-        cert: this.o.identity.certPem,
-        key: this.keyPem,
-        minVersion: "TLSv1.3",
-        maxVersion: "TLSv1.3",
-        sigalgs: TLS_SIGALGS,
-        // Membership, not host names, identifies a peer: authenticatePeer checks it.
-        rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
-      });
+      socket = connect(clientTlsOptions(this.credentials, addr.host, addr.port));
     } catch (e) {
       this.log.warn({ peer: addr.name, reason: describe(e).message }, "p2p: cannot dial");
       this.dialer.outboundClosed(addr.name);
@@ -349,6 +358,10 @@ export class P2PNode {
         onClose: (c, reason) => this.onClose(c, reason),
       },
     );
+    conn.lastReceivedMs = this.nowMs();
+    conn.onBytes = () => {
+      conn.lastReceivedMs = this.nowMs();
+    };
     this.all.add(conn);
     this.pending.add(conn);
     this.handshakeTimers.set(
@@ -418,26 +431,15 @@ export class P2PNode {
       return;
     }
     if (msg.type.startsWith(P2P_TYPE_PREFIX)) {
+      if (msg.type === PING_TYPE) return;
       // A newer peer's transport message: ignored, so versions can add some.
       this.log.debug({ peer: this.peerName(conn), type: msg.type }, "p2p: unknown transport message ignored");
       return;
     }
-    const peer = this.peerName(conn);
-    for (const handler of [...this.messageHandlers]) {
-      try {
-        handler(peer, msg);
-      } catch (e) {
-        // Our own handler's bug, not the peer's fault: log, keep the connection.
-        this.log.error({ peer, type: msg.type, reason: describe(e).message }, "p2p: message handler threw");
-      }
-    }
+    this.messageListeners.emit(this.peerName(conn), msg);
   }
 
-  /**
-   * Makes the connection the peer's one connection. Two nodes that dial each
-   * other at once end up with two; both keep the one dialled by the node with
-   * the lower certificate fingerprint, so they agree without talking.
-   */
+  /** Makes the connection the peer's one connection (see keepNewerConnection for duplicates). */
   private register(conn: PeerConnection): void {
     const identity = conn.identity;
     if (!identity) return;
@@ -446,10 +448,8 @@ export class P2PNode {
     const existing = this.connected.get(name);
     if (existing && existing !== conn) {
       const dialer = (c: PeerConnection) =>
-        c.outbound ? this.o.identity.cert.fingerprintHex : c.identity?.fingerprintHex;
-      const sameDialer = dialer(existing) === dialer(conn);
-      // Same dialler twice: the peer restarted and the old socket is stale.
-      const keepNew = sameDialer || (dialer(conn) ?? "") < (dialer(existing) ?? "");
+        c.outbound ? this.o.identity.cert.fingerprintHex : (c.identity?.fingerprintHex ?? "");
+      const keepNew = keepNewerConnection(dialer(existing), dialer(conn));
       const loser = keepNew ? existing : conn;
       this.log.debug({ peer: name, keptOutbound: (keepNew ? conn : existing).outbound }, "p2p: duplicate connection");
       if (!keepNew) {
@@ -475,13 +475,7 @@ export class P2PNode {
       { peer: name, org: info.orgId, address: info.address, outbound: conn.outbound },
       "p2p: peer connected",
     );
-    for (const handler of [...this.connectedHandlers]) {
-      try {
-        handler(info);
-      } catch (e) {
-        this.log.error({ peer: name, reason: describe(e).message }, "p2p: peer-connected handler threw");
-      }
-    }
+    this.connectedListeners.emit(info);
   }
 
   private onClose(conn: PeerConnection, reason: string): void {
@@ -493,13 +487,7 @@ export class P2PNode {
       this.connected.delete(name);
       const info = this.infoOf(conn);
       this.log.info({ peer: name, reason }, "p2p: peer disconnected");
-      for (const handler of [...this.disconnectedHandlers]) {
-        try {
-          handler(info, reason);
-        } catch (e) {
-          this.log.error({ peer: name, reason: describe(e).message }, "p2p: peer-disconnected handler threw");
-        }
-      }
+      this.disconnectedListeners.emit(info, reason);
     } else {
       this.log.debug({ remote: conn.remoteAddress, peer: name ?? conn.dialedName, reason }, "p2p: connection closed");
     }

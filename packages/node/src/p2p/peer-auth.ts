@@ -19,17 +19,21 @@ function refused(code: ErrorCode, message: string): CityChainError {
  * TLS runs with rejectUnauthorized false because OpenSSL knows nothing of
  * member organisations, but TLS 1.3 still made the peer sign the transcript
  * with the key of the certificate it sent (CertificateVerify); so the leaf
- * read back from the finished handshake is bound to this connection. Both of
- * Node's views of it must agree.
+ * read back from the finished handshake is bound to this connection.
+ *
+ * getPeerX509Certificate() is the source. The legacy getPeerCertificate(true)
+ * must agree when it answers, but on Node 20.20 it returns {} on the client
+ * side for CityChain certificates (a plain OpenSSL certificate is fine there;
+ * the server side answers), so its silence is not a refusal.
  */
 export function peerCertificateDer(socket: TLSSocket): Uint8Array {
   const x509 = socket.getPeerX509Certificate();
-  const detailed = socket.getPeerCertificate(true);
-  if (x509 === undefined || detailed === null || detailed.raw === undefined) {
+  if (x509 === undefined) {
     throw refused(ErrorCode.P2P_HANDSHAKE_FAILED, "peer presented no certificate; nodes authenticate with theirs");
   }
   const der = new Uint8Array(x509.raw);
-  if (!bytesEqual(der, new Uint8Array(detailed.raw))) {
+  const legacyRaw = socket.getPeerCertificate(true)?.raw;
+  if (legacyRaw !== undefined && !bytesEqual(der, new Uint8Array(legacyRaw))) {
     throw refused(ErrorCode.P2P_HANDSHAKE_FAILED, "TLS reports two different peer certificates");
   }
   if (socket.getProtocol() !== "TLSv1.3") {
