@@ -11,6 +11,7 @@ import {
   type Validator,
 } from "@citychain/protocol";
 import type { Logger } from "pino";
+import type { CommitGate } from "./commit-gate.ts";
 import type { EventBus } from "./event-bus.ts";
 
 /** Blocks one sync answer carries at most, and their total size. */
@@ -63,6 +64,8 @@ export interface BlockSyncOptions {
   events: EventBus;
   transport: SyncTransport;
   logger: Logger;
+  /** Serialises commits with the consensus engine, if one runs. */
+  gate?: CommitGate;
   /** Called for a peer that sent something provably wrong (the p2p layer may disconnect it). */
   onMisbehaviour?: (peer: string, reason: string) => void;
 }
@@ -197,11 +200,16 @@ export class BlockSync {
     }
     const problem = commitProblem(this.o.chainId, commit, this.o.validators);
     if (problem) return `block ${block.header.height}: commit certificate: ${problem}`;
-    const verdict = await this.o.app.processProposal(block);
-    if (!verdict.accept) return `block ${block.header.height}: ${verdict.code}: ${verdict.reason}`;
-    const execution = await this.o.app.finalizeBlock(block);
-    await this.o.app.commit(block, commit, execution);
-    this.o.events.publishBlock({ block, commit, execution });
-    return undefined;
+    const step = async (): Promise<string | undefined> => {
+      // Consensus may have committed this height while we waited for the gate.
+      if (this.o.app.info().height >= block.header.height) return "stale";
+      const verdict = await this.o.app.processProposal(block);
+      if (!verdict.accept) return `block ${block.header.height}: ${verdict.code}: ${verdict.reason}`;
+      const execution = await this.o.app.finalizeBlock(block);
+      await this.o.app.commit(block, commit, execution);
+      this.o.events.publishBlock({ block, commit, execution });
+      return undefined;
+    };
+    return this.o.gate ? this.o.gate.run(step) : step();
   }
 }

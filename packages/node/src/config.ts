@@ -7,8 +7,8 @@ export interface NodeConfig {
   name: string;
   orgId: string;
   api: { host: string; port: number };
-  /** "solo": the only validator makes blocks; "none": follow peers through block sync. */
-  producer: "solo" | "none";
+  /** "solo": the only validator makes blocks; "bft": Tendermint consensus among validators over p2p; "none": follow peers through block sync. */
+  producer: "solo" | "bft" | "none";
   /** Peer-to-peer: where this node listens (TLS 1.3, node certificates) and whom it dials. Absent: no p2p. */
   p2p?: { host: string; port: number; peers: { name: string; host: string; port: number; orgId?: string }[] };
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -38,7 +38,10 @@ export function readNodeConfig(home: string): NodeConfig {
     bad(home, "'api' must be {host, port} with port 0-65535");
   }
   const producer = c.producer ?? "solo";
-  if (producer !== "solo" && producer !== "none") bad(home, "'producer' must be 'solo' or 'none'");
+  if (producer !== "solo" && producer !== "bft" && producer !== "none") {
+    bad(home, "'producer' must be 'solo', 'bft' or 'none'");
+  }
+  if (producer === "bft" && c.p2p === undefined) bad(home, "'producer' 'bft' needs a 'p2p' section");
   let p2p: NodeConfig["p2p"];
   if (c.p2p !== undefined) {
     const p = c.p2p;

@@ -124,7 +124,7 @@ export async function initNetwork(opts: NetworkInitOptions): Promise<NetworkLayo
       name: `${org}-node`,
       orgId: org,
       api: { host: "127.0.0.1", port: apiPortBase + i },
-      producer: i < validatorCount ? "solo" : "none",
+      producer: i >= validatorCount ? "none" : validatorCount === 1 ? "solo" : "bft",
       p2p: {
         host: "127.0.0.1",
         port: p2pPortBase + i,

@@ -14,7 +14,9 @@ import { CityChainApp, MEMBERSHIP_CONTRACT, parseGenesis, REVOKED_PREFIX, stateK
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { createApiServer } from "./api/server.ts";
+import { BftProducer } from "./bft/bft-producer.ts";
 import type { BlockProducer } from "./block-producer.ts";
+import { CommitGate } from "./commit-gate.ts";
 import { DATA_DIR, IDENTITY_DIR, type NodeConfig, readGenesisFile, readNodeConfig } from "./config.ts";
 import { EventBus, type TxOutcome } from "./event-bus.ts";
 import { Mempool } from "./mempool.ts";
@@ -49,6 +51,8 @@ export interface SubmitOutcome {
 /** A running CityChain node: ledger, application, mempool, block producer, API. */
 export class CityChainNode {
   readonly events = new EventBus();
+  /** One commit at a time, whichever path (consensus, sync) brings the block. */
+  readonly gate = new CommitGate();
   readonly metrics = new NodeMetrics();
   readonly startedAtMs = Date.now();
   api!: FastifyInstance;
@@ -116,6 +120,7 @@ export class CityChainNode {
         logger,
         txBytesMax: genesis.params.txBytesMax,
         admitTx: async (bytes) => (await node.submit([bytes]))[0]?.accepted ?? false,
+        gate: node.gate,
         pendingTxs: (countMax) => mempool.peek(countMax, Number.MAX_SAFE_INTEGER).map((t) => t.bytes),
       });
       await node.network.start();
@@ -138,6 +143,33 @@ export class CityChainNode {
   }
 
   private startProducer(): void {
+    if (this.config.producer === "bft") {
+      if (!this.network) {
+        throw new CityChainError(
+          { code: ErrorCode.CONFIG_INVALID },
+          "a BFT validator needs p2p; it was started without it",
+        );
+      }
+      const address = this.validatorAddress;
+      if (!address)
+        this.logger.warn("this node's key is not in the validator set: it follows consensus without voting");
+      this.producer = new BftProducer({
+        chainId: this.genesis.chainId,
+        app: this.app,
+        mempool: this.mempool,
+        events: this.events,
+        logger: this.logger.child({ component: "consensus" }),
+        p2p: this.network.p2p,
+        gate: this.gate,
+        validators: this.app.validators,
+        params: this.genesis.params,
+        key: address ? this.identity.keyPair : undefined,
+        address,
+        dataDir: join(this.home, DATA_DIR),
+      });
+      this.producer.start();
+      return;
+    }
     if (this.config.producer !== "solo") return;
     const address = this.validatorAddress;
     if (!address) {

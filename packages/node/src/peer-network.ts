@@ -3,6 +3,7 @@ import type { Ledger } from "@citychain/ledger";
 import { type Application, decodeTx, type Validator } from "@citychain/protocol";
 import type { Logger } from "pino";
 import { BlockSync, parseSyncMessage, SYNC_INTERVAL_MS_DEFAULT } from "./block-sync.ts";
+import type { CommitGate } from "./commit-gate.ts";
 import type { EventBus } from "./event-bus.ts";
 import { GOSSIP_TX_TYPE, Gossip } from "./p2p/gossip.ts";
 import type { PeerAddress } from "./p2p/options.ts";
@@ -24,6 +25,7 @@ export interface PeerNetworkOptions {
   txBytesMax: number;
   /** Admits a transaction that arrived by gossip; true if the mempool took it. */
   admitTx: (tx: Uint8Array) => Promise<boolean>;
+  gate: CommitGate;
   /** Transactions waiting in the mempool, oldest first (sent to a peer that connects). */
   pendingTxs: (countMax: number) => Uint8Array[];
 }
@@ -66,6 +68,7 @@ export class PeerNetwork {
       logger: o.logger.child({ component: "sync" }),
       transport: { send: (peer, msg) => this.p2p.send(peer, msg), broadcast: (msg) => this.p2p.broadcast(msg) },
       onMisbehaviour: (peer, reason) => this.p2p.reportMisbehaviour(peer, reason),
+      gate: o.gate,
     });
     this.gossip = new Gossip(this.p2p, {
       type: GOSSIP_TX_TYPE,

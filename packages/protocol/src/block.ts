@@ -9,6 +9,7 @@ import { Shape } from "./validate.ts";
 
 export const ADDRESS_BYTES = 20;
 const VOTE_SIGN_DOMAIN = utf8ToBytes("citychain/vote/v1\n");
+const PROPOSAL_SIGN_DOMAIN = utf8ToBytes("citychain/proposal/v1\n");
 
 export function blockHash(header: BlockHeader): Uint8Array {
   return sha256(encode(header));
@@ -64,6 +65,21 @@ export function voteSignBytes(
   return concatBytes(
     VOTE_SIGN_DOMAIN,
     encode({ chainId, type, height, round, blockHash: blockHashOrNil ?? new Uint8Array(0) }),
+  );
+}
+
+/** What a proposer signs when it proposes a block in a round (validRound -1: a fresh proposal). */
+export function proposalSignBytes(
+  chainId: string,
+  height: number,
+  round: number,
+  blockHash: Uint8Array,
+  validRound: number,
+): Uint8Array {
+  // validRound is shifted by one so that -1 encodes as an unsigned integer.
+  return concatBytes(
+    PROPOSAL_SIGN_DOMAIN,
+    encode({ chainId, height, round, blockHash, validRoundPlusOne: validRound + 1 }),
   );
 }
 

@@ -465,7 +465,7 @@ export class CityChainApp implements Application {
    */
   async commit(block: Block, commit: Commit, execution: BlockExecution): Promise<void> {
     const ex = this.executions.get(bytesToHex(execution.blockHash));
-    if (!ex || ex.block !== block) {
+    if (!ex || (ex.block !== block && !bytesEqual(blockHash(block.header), ex.blockHash))) {
       throw new CityChainError(
         { code: ErrorCode.INTERNAL },
         "commit of a block that was not finalized by this application",
