@@ -36,6 +36,10 @@ import { PROPOSAL_MESSAGE, parseProposal, parseVote, proposalMessage, VOTE_MESSA
 import { SignerFile } from "./signer-file.ts";
 import { WalFile } from "./wal-file.ts";
 
+/** How often this node re-sends its own proposal and votes of the current height. */
+export const OWN_MESSAGES_RESEND_MS = 1_000;
+/** Own signed messages kept for re-sending (a few per round, a few rounds). */
+export const OWN_MESSAGES_MAX = 64;
 /** A proposal whose block time is further ahead of this node's clock is judged invalid. */
 export const BLOCK_TIME_DRIFT_MS_MAX = 10_000;
 
@@ -75,6 +79,13 @@ export class BftProducer implements BlockProducer {
   private readonly coreOptions: CoreOptions;
   private readonly now: () => number;
   private proposerCache: { height: number; state: ProposerState } | undefined;
+  /**
+   * This node's signed proposal and votes of the current height. Broadcasts
+   * are fire-and-forget and a peer may connect late or reconnect, so they are
+   * sent to every peer that connects and re-sent periodically (as CometBFT's
+   * consensus reactor gossips votes); receivers ignore duplicates.
+   */
+  private ownMessages: { height: number; msg: { type: string; [k: string]: unknown } }[] = [];
 
   constructor(private readonly o: BftProducerOptions) {
     this.now = o.now ?? Date.now;
@@ -103,6 +114,9 @@ export class BftProducer implements BlockProducer {
         if (msg.type === PROPOSAL_MESSAGE) this.onProposal(peer, msg);
         else if (msg.type === VOTE_MESSAGE) this.onVote(peer, msg);
       }),
+      this.o.p2p.onPeerConnected((peer) => {
+        for (const m of this.ownMessages) this.o.p2p.send(peer.name, m.msg);
+      }),
       // Block sync may carry this node past the height it is deciding.
       this.o.events.onBlock((b) => {
         const h = b.block.header.height;
@@ -113,6 +127,11 @@ export class BftProducer implements BlockProducer {
         });
       }),
     );
+    const rebroadcast = setInterval(() => {
+      for (const m of this.ownMessages) if (m.height === this.core.height) this.o.p2p.broadcast(m.msg);
+    }, OWN_MESSAGES_RESEND_MS);
+    rebroadcast.unref();
+    this.unsubscribe.push(() => clearInterval(rebroadcast));
     if (resume.length > 0) this.enqueue(() => this.carryOut(resume));
     else this.enqueue(() => this.startHeight(tip + 1));
   }
@@ -127,8 +146,11 @@ export class BftProducer implements BlockProducer {
   }
 
   notifyTxs(): void {
-    // Proposals take what the mempool holds when the proposer's turn comes.
+    this.wakeForNextHeight?.();
   }
+
+  /** Set while this node holds back the next height because there is nothing to order. */
+  private wakeForNextHeight: (() => void) | undefined;
 
   private enqueue(step: () => Promise<void> | void): void {
     this.queue = this.queue
@@ -139,6 +161,7 @@ export class BftProducer implements BlockProducer {
   }
 
   private feed(event: ConsensusEvent): void {
+    if (event.type === "timeout") this.o.logger.debug({ ...event }, "consensus timeout");
     this.enqueue(() => this.carryOut(this.core.handle(event)));
   }
 
@@ -163,6 +186,7 @@ export class BftProducer implements BlockProducer {
 
   private async carryOut(actions: ConsensusAction[]): Promise<void> {
     for (const a of actions) {
+      if (a.type !== "walWrite") this.o.logger.trace({ action: a.type, ...this.core.snapshot() }, "consensus action");
       switch (a.type) {
         case "walWrite":
           this.wal.append(a.record);
@@ -173,6 +197,7 @@ export class BftProducer implements BlockProducer {
           const p = a.proposal;
           const signature = sign(key, proposalSignBytes(this.o.chainId, p.height, p.round, p.blockHash, p.validRound));
           const proposal = { ...p, signature };
+          this.remember(p.height, proposalMessage(proposal));
           this.o.p2p.broadcast(proposalMessage(proposal));
           this.feed({ type: "proposal", proposal });
           break;
@@ -183,6 +208,7 @@ export class BftProducer implements BlockProducer {
           const v = a.vote;
           const signature = sign(key, voteSignBytes(this.o.chainId, v.type, v.height, v.round, v.blockHash));
           const vote = { ...v, signature };
+          this.remember(v.height, voteMessage(vote));
           this.o.p2p.broadcast(voteMessage(vote));
           this.feed({ type: "vote", vote });
           break;
@@ -212,6 +238,13 @@ export class BftProducer implements BlockProducer {
           break;
       }
     }
+  }
+
+  private remember(height: number, msg: { type: string; [k: string]: unknown }): void {
+    // Keep the current height's messages, and the last height's (a peer one height behind needs its precommits).
+    this.ownMessages = this.ownMessages.filter((m) => m.height >= height - 1);
+    if (this.ownMessages.length >= OWN_MESSAGES_MAX) this.ownMessages.shift();
+    this.ownMessages.push({ height, msg });
   }
 
   private requireKey(): KeyPair {
@@ -271,9 +304,29 @@ export class BftProducer implements BlockProducer {
     });
     this.proposerCache = { height: height + 1, state: next };
     // timeoutCommit: let transactions gather before the next height starts.
+    // With nothing to order, wait for transactions (or a peer's move, or the
+    // empty-block interval) instead of making empty blocks back to back.
+    const begin = () => {
+      this.wakeForNextHeight = undefined;
+      this.enqueue(() => this.startHeight(height + 1));
+    };
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.enqueue(() => this.startHeight(height + 1));
+      const idleMs = this.o.params.emptyBlockIntervalMs;
+      if (this.o.mempool.size > 0 || idleMs === 0) {
+        begin();
+        return;
+      }
+      const idle = setTimeout(() => {
+        this.timers.delete(idle);
+        begin();
+      }, idleMs);
+      this.timers.add(idle);
+      this.wakeForNextHeight = () => {
+        clearTimeout(idle);
+        this.timers.delete(idle);
+        begin();
+      };
     }, this.o.params.timeoutCommitMs);
     this.timers.add(t);
   }
@@ -300,6 +353,7 @@ export class BftProducer implements BlockProducer {
       this.o.p2p.reportMisbehaviour(peer, `proposal with a bad signature of ${v.name}`);
       return;
     }
+    if (proposal.height > this.core.height) this.wakeForNextHeight?.();
     this.feed({ type: "proposal", proposal });
   }
 
@@ -315,6 +369,7 @@ export class BftProducer implements BlockProducer {
       this.o.p2p.reportMisbehaviour(peer, `vote with a bad signature of ${v.name}`);
       return;
     }
+    if (vote.height > this.core.height) this.wakeForNextHeight?.();
     this.feed({ type: "vote", vote });
   }
 }
