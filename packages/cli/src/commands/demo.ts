@@ -53,7 +53,7 @@ export function registerDemo(program: Command): void {
       try {
         let layout: NetworkLayout | undefined;
         if (!existsSync(join(dir, "genesis.json"))) {
-          layout = await initNetwork({ dir, orgs: DEMO_ORGS, chainId: "citychain-demo", validators: 1 });
+          layout = await initNetwork({ dir, orgs: DEMO_ORGS, chainId: "citychain-demo", validators: DEMO_ORGS.length });
           process.stdout.write(`created network 'citychain-demo' with ${DEMO_ORGS.join(", ")} in ${dir}\n`);
         }
         const homes = DEMO_ORGS.map((org) => join(dir, "nodes", `${org}-node`));
