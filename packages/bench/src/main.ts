@@ -29,11 +29,15 @@ interface Options {
   batch: number;
   inflight: number;
   out?: string;
+  /** Validators of the throw-away network (1: solo). */
+  validators: number;
+  /** Node APIs the client workers spread over (default: the one URL). */
+  urls?: string[];
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- <${Object.keys(workloads).join("|")}> [--rates 1000,5000,max] [--duration 10] [--workers 2] [--batch 200] [--inflight 4] [--url URL --identity DIR --pid PID[,PID]] [--out FILE]\n`,
+    `${message}\nusage: npm run bench -- <${Object.keys(workloads).join("|")}> [--rates 1000,5000,max] [--duration 10] [--workers 2] [--batch 200] [--inflight 4] [--validators N] [--url URL --identity DIR --pid PID[,PID]] [--out FILE]\n`,
   );
   process.exit(2);
 }
@@ -49,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     workers: 2,
     batch: 200,
     inflight: 4,
+    validators: 1,
   };
   for (let i = 0; i < rest.length; i += 2) {
     const [flag, value] = [rest[i], rest[i + 1]];
@@ -83,6 +88,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case "--inflight":
         o.inflight = Math.floor(num());
+        break;
+      case "--validators":
+        o.validators = Math.floor(num());
         break;
       case "--out":
         o.out = value;
@@ -129,7 +137,7 @@ async function runOnce(
     const job: WorkerJob = {
       workerIndex: `${tag}-${w}`,
       workload: o.workload,
-      url,
+      url: o.urls ? o.urls[w % o.urls.length] : url,
       chainId,
       identityDir: identity,
       expiresAt: height + 5_000,
@@ -242,31 +250,39 @@ async function main(): Promise<void> {
   let identity = o.identity;
   let cleanup = async () => {};
   if (!url) {
-    // Self-contained: a fresh one-organisation solo network in a temp dir.
+    // Self-contained: a fresh network in a temp dir, one process per validator.
     const { initNetwork } = await import("@citychain/node");
     const dir = mkdtempSync(join(tmpdir(), "citychain-bench-"));
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = 20_000 + Math.floor(Math.random() * 400) * 50;
+    const orgs = Array.from({ length: o.validators }, (_, i) => `org${i + 1}`);
     const layout = await initNetwork({
       dir,
-      orgs: ["org1"],
-      validators: 1,
+      orgs,
+      validators: o.validators,
       apiPortBase: port,
+      p2pPortBase: port + 25,
       chainId: "citychain-bench",
     });
-    const config = JSON.parse(readFileSync(join(layout.orgs[0].nodeHome, "config.json"), "utf8"));
-    config.logLevel = "warn";
-    writeFileSync(join(layout.orgs[0].nodeHome, "config.json"), JSON.stringify(config));
-    const child = spawnNode(layout.orgs[0].nodeHome);
+    const children = layout.orgs.map((org) => {
+      const config = JSON.parse(readFileSync(join(org.nodeHome, "config.json"), "utf8"));
+      config.logLevel = "warn";
+      writeFileSync(join(org.nodeHome, "config.json"), JSON.stringify(config));
+      return spawnNode(org.nodeHome);
+    });
+    // Clients submit to the nodes in turn, as the organisations would.
     url = `http://127.0.0.1:${port}`;
+    o.urls = layout.orgs.map((_, i) => `http://127.0.0.1:${port + i}`);
     identity = layout.orgs[0].identities.member;
-    o.pids = [child.pid as number];
-    await waitForApi(url, 30_000);
+    o.pids = children.map((c) => c.pid as number);
+    await Promise.all(o.urls.map((u) => waitForApi(u, 30_000)));
     cleanup = async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      for (const c of children) c.kill("SIGTERM");
+      await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
       rmSync(dir, { recursive: true, force: true });
     };
-    process.stdout.write(`started a solo node (pid ${child.pid}) at ${url}\n`);
+    process.stdout.write(
+      `started ${o.validators === 1 ? "a solo validator" : `${o.validators} BFT validators`} (pids ${o.pids.join(", ")}) at ${o.urls.join(" ")}\n`,
+    );
   }
   try {
     process.stdout.write(

@@ -8,8 +8,8 @@ import { isOneThird, isQuorum } from "./quorum.ts";
 import { type TimeoutConfig, timeoutMs } from "./timeouts.ts";
 import type {
   BroadcastProposalAction,
-  CommitEvent,
   BroadcastVoteAction,
+  CommitEvent,
   ConsensusAction,
   ConsensusEvent,
   DecideAction,
@@ -201,19 +201,26 @@ export class ConsensusCore {
   private process(event: ConsensusEvent, out: ConsensusAction[]): void {
     switch (event.type) {
       case "start":
-        return this.onStart(event, out);
+        this.onStart(event, out);
+        return;
       case "proposal":
-        return this.onProposal(event, out);
+        this.onProposal(event, out);
+        return;
       case "vote":
-        return this.onVote(event, out);
+        this.onVote(event, out);
+        return;
       case "timeout":
-        return this.onTimeout(event, out);
+        this.onTimeout(event, out);
+        return;
       case "proposalReady":
-        return this.onProposalReady(event, out);
+        this.onProposalReady(event, out);
+        return;
       case "proposalValidated":
-        return this.onProposalValidated(event, out);
+        this.onProposalValidated(event, out);
+        return;
       case "commit":
-        return this.onCommit(event, out);
+        this.onCommit(event, out);
+        return;
     }
   }
 
@@ -224,12 +231,7 @@ export class ConsensusCore {
     out.push({ type: "walWrite", record: { type: "event", event: e } });
     const powers = new Map<string, number>();
     for (const v of e.proposers.validators) powers.set(addressKeyOf(v.address), v.power);
-    this.h = new HeightState(
-      e.height,
-      new ProposerSchedule(e.proposers),
-      powers,
-      totalPowerOf(e.proposers.validators),
-    );
+    this.h = new HeightState(e.height, new ProposerSchedule(e.proposers), powers, totalPowerOf(e.proposers.validators));
     this.intents = [];
     this.decision = undefined;
     this.startRound(0, out);
@@ -292,10 +294,8 @@ export class ConsensusCore {
     const set = v.type === "prevote" ? rs.prevotes : rs.precommits;
     const result = set.add(v, power);
     if (result.kind === "duplicate") return;
-    if (result.kind === "conflict") {
+    if (result.kind === "conflict" && result.report)
       out.push({ type: "evidence", evidence: duplicateVoteEvidence(result.first, v) });
-      return;
-    }
     out.push({ type: "walWrite", record: { type: "event", event: e } });
     h.addSender(v.round, who);
     this.applyRules(out);
@@ -483,7 +483,13 @@ export class ConsensusCore {
     this.finish(round, b.block, b.blockHash, commit, out);
   }
 
-  private finish(round: number, block: Uint8Array, blockHash: Uint8Array, commit: Commit, out: ConsensusAction[]): void {
+  private finish(
+    round: number,
+    block: Uint8Array,
+    blockHash: Uint8Array,
+    commit: Commit,
+    out: ConsensusAction[],
+  ): void {
     const h = this.requireHeight();
     assert(!h.decided, "a height is decided once");
     h.decided = true;

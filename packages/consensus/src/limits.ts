@@ -23,3 +23,9 @@ export const TOTAL_VOTING_POWER_MAX = 2 ** 48;
 
 /** Proposer priorities are rescaled when their spread exceeds this many times the total power (CometBFT). */
 export const PRIORITY_WINDOW_SIZE_FACTOR = 2;
+
+/**
+ * Distinct values counted per validator in one round and vote type. Only an
+ * equivocator signs more than one; the bound keeps it from growing memory.
+ */
+export const VOTES_PER_VALIDATOR_MAX = 4;

@@ -46,8 +46,7 @@ export function signConflict(last: SignerState | undefined, next: SignerState): 
   const order = SIGN_STEP_ORDER[next.step] - SIGN_STEP_ORDER[last.step];
   if (order > 0) return undefined;
   if (order < 0) return `step ${next.step} comes before the last signed (${at})`;
-  if (valueKeyOf(next.blockHash) !== valueKeyOf(last.blockHash))
-    return `a different value was already signed at ${at}`;
+  if (valueKeyOf(next.blockHash) !== valueKeyOf(last.blockHash)) return `a different value was already signed at ${at}`;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ConsensusAction, ConsensusCore, replay, type WalRecord } from "../src/index.ts";
+import { type ConsensusAction, ConsensusCore, ROUNDS_AHEAD_MAX, replay, type WalRecord } from "../src/index.ts";
 import { addr, blockOf, harness, ofType, proposal, short, TIMEOUTS, vote, votesIn } from "./helpers.ts";
 
 /** WAL writes come before any broadcast in the same action list. */
@@ -180,7 +180,9 @@ describe("ConsensusCore: rounds and timeouts", () => {
       for (const i of [0, 1, 2]) t.feed(vote(i, "precommit", 1, round, null));
       t.feed({ type: "timeout", step: "precommit", height: 1, round });
     }
-    const seen = t.log.flat().flatMap((a) => (a.type === "scheduleTimeout" ? [`${a.step}@${a.round}=${a.durationMs}`] : []));
+    const seen = t.log
+      .flat()
+      .flatMap((a) => (a.type === "scheduleTimeout" ? [`${a.step}@${a.round}=${a.durationMs}`] : []));
     expect(seen).toEqual(
       expect.arrayContaining(["prevote@0=100", "precommit@0=100", "prevote@1=150", "precommit@1=150", "prevote@2=200"]),
     );
@@ -197,15 +199,20 @@ describe("ConsensusCore: votes and power", () => {
     expect(t.feed(vote(1, "prevote", 1, 0, null))).toEqual([]);
   });
 
-  it("reports two conflicting votes of one validator as evidence, once, and counts only the first", () => {
+  it("reports two conflicting votes of one validator as evidence, once, and counts both values", () => {
     const t = harness([1, 1, 1, 1], 3);
     t.feed(vote(1, "prevote", 1, 0, null));
     const ev = t.feed(vote(1, "prevote", 1, 0, blockOf("X").blockHash));
-    expect(ev).toHaveLength(1);
     const [e] = ofType(ev, "evidence");
     expect(e.evidence.voteA.blockHash).toBeNull();
     expect(e.evidence.voteB.validator).toEqual(addr(1));
-    expect(t.feed(vote(1, "prevote", 1, 0, blockOf("Y").blockHash))).toEqual([]);
+    expect(ofType(t.feed(vote(1, "prevote", 1, 0, blockOf("Y").blockHash)), "evidence")).toEqual([]);
+    // An equivocator's vote counts for each value it signed (so every node can see the same quorum),
+    // but once towards "any value": two more nil prevotes make the nil quorum, not two.
+    t.feed(vote(2, "prevote", 1, 0, null));
+    expect(t.core.snapshot().step).toBe("propose");
+    t.feed({ type: "timeout", step: "propose", height: 1, round: 0 });
+    expect(votesIn(t.feed(vote(3, "prevote", 1, 0, null)))).toEqual(["precommit@0:nil"]);
   });
 
   it("counts voting power, not validators", () => {
@@ -237,6 +244,50 @@ describe("ConsensusCore: votes and power", () => {
   });
 });
 
+describe("ConsensusCore: commit certificates from block sync", () => {
+  const a = blockOf("A");
+  const commitOf = (validatorsIdx: number[]) => ({
+    type: "commit" as const,
+    height: 1,
+    ...a,
+    commit: {
+      height: 1,
+      round: 2,
+      blockHash: a.blockHash,
+      sigs: validatorsIdx.map((i) => ({ validator: addr(i), sig: new Uint8Array([i]) })),
+    },
+  });
+
+  it("decides from a certificate with more than 2/3 of the power", () => {
+    const t = harness([1, 1, 1, 1], 3);
+    const [d] = ofType(t.feed(commitOf([0, 1, 2])), "decide");
+    expect(d).toMatchObject({ height: 1, round: 2 });
+  });
+
+  it("ignores a certificate short of 2/3, or padded with repeats and strangers", () => {
+    const t = harness([1, 1, 1, 1], 3);
+    expect(t.feed(commitOf([0, 1]))).toEqual([]);
+    expect(t.feed(commitOf([0, 1, 1, 9]))).toEqual([]);
+    expect(t.core.snapshot().decided).toBe(false);
+  });
+});
+
+describe("ConsensusCore: bounds", () => {
+  it("ignores messages for rounds too far ahead to count", () => {
+    const t = harness([1, 1, 1, 1], 3);
+    expect(t.feed(vote(0, "prevote", 1, ROUNDS_AHEAD_MAX + 1, null))).toEqual([]);
+    expect(t.feed(vote(0, "prevote", 1, ROUNDS_AHEAD_MAX, null))[0].type).toBe("walWrite");
+  });
+
+  it("ignores messages for past heights and for heights beyond the next", () => {
+    const t = harness([1, 1, 1, 1], 3);
+    t.feed(vote(0, "precommit", 3, 0, null));
+    const started = t.feed({ type: "start", height: 2, proposers: t.proposers });
+    expect(ofType(started, "walWrite")).toHaveLength(1);
+    expect(t.feed(vote(0, "prevote", 1, 0, null))).toEqual([]);
+  });
+});
+
 describe("WAL replay", () => {
   it("rebuilds the state of the core and re-arms what was pending", () => {
     const t = lockedOnA();
@@ -262,7 +313,11 @@ describe("WAL replay", () => {
 
   it("refuses a WAL without a start record", () => {
     expect(() =>
-      replay([{ type: "event", event: vote(0, "prevote", 1, 0, null) }], { timeouts: TIMEOUTS }, (o) => new ConsensusCore(o)),
+      replay(
+        [{ type: "event", event: vote(0, "prevote", 1, 0, null) }],
+        { timeouts: TIMEOUTS },
+        (o) => new ConsensusCore(o),
+      ),
     ).toThrow(/no start record/);
   });
 });

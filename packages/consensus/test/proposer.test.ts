@@ -4,8 +4,8 @@ import {
   genesisProposerState,
   incrementProposerPriority,
   nextHeightProposerState,
-  type ProposerState,
   ProposerSchedule,
+  type ProposerState,
   proposerAt,
 } from "../src/index.ts";
 import { addr, validators } from "./helpers.ts";

@@ -1,7 +1,7 @@
-import { isQuorum } from "../quorum.ts";
 import type { Commit } from "@citychain/protocol";
 import { bytesToHex } from "@citychain/protocol";
 import type { DuplicateVoteEvidence } from "../evidence.ts";
+import { isQuorum } from "../quorum.ts";
 
 /** A broken property: the simulator stops at the first one. */
 export interface Violation {

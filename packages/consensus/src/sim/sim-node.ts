@@ -160,7 +160,10 @@ export class SimNode {
     }
     const height = messageHeight(message);
     if (height < core.height && this.ledger.has(height)) this.sendBundle(from, height);
-    else if (height > core.height) this.rateLimited(from, core.height, "need", () => this.ctx.send(this.instance, from, { type: "need", height: core.height }));
+    else if (height > core.height)
+      this.rateLimited(from, core.height, "need", () =>
+        this.ctx.send(this.instance, from, { type: "need", height: core.height }),
+      );
     this.feed(message);
   }
 
@@ -253,7 +256,12 @@ export class SimNode {
             kind: "local",
             instance: this.instance,
             epoch: this.epoch,
-            event: { type: "proposalValidated", height: a.height, blockHash: a.blockHash, valid: isValidBlock(a.block) },
+            event: {
+              type: "proposalValidated",
+              height: a.height,
+              blockHash: a.blockHash,
+              valid: isValidBlock(a.block),
+            },
           });
           break;
         case "decide":
@@ -268,7 +276,9 @@ export class SimNode {
   }
 
   private buildBlock(height: number, round: number, valid: boolean): { block: Uint8Array; blockHash: Uint8Array } {
-    const block = utf8ToBytes(`block h=${height} r=${round} i=${this.instance} n=${this.blocksBuilt++} ${valid ? "ok" : "bad"}`);
+    const block = utf8ToBytes(
+      `block h=${height} r=${round} i=${this.instance} n=${this.blocksBuilt++} ${valid ? "ok" : "bad"}`,
+    );
     const blockHash = sha256(block);
     this.ctx.checker.onBlockBuilt(bytesToHex(blockHash), valid);
     return { block, blockHash };
@@ -296,7 +306,10 @@ export class SimNode {
   }
 
   private sendProposal(p: UnsignedProposal): void {
-    if (this.byzantine === "equivocator") return this.equivocateProposal(p);
+    if (this.byzantine === "equivocator") {
+      this.equivocateProposal(p);
+      return;
+    }
     if (!this.signOk(signerStateOfProposal(p))) return;
     const proposal: Proposal = { ...p, signature: this.signature() };
     this.broadcast({ type: "proposal", proposal });
@@ -304,7 +317,10 @@ export class SimNode {
   }
 
   private sendVote(v: UnsignedVote): void {
-    if (this.byzantine === "equivocator") return this.equivocateVote(v);
+    if (this.byzantine === "equivocator") {
+      this.equivocateVote(v);
+      return;
+    }
     if (!this.signOk(signerStateOfVote(v))) return;
     const vote: Vote = { ...v, signature: this.signature() };
     this.broadcast({ type: "vote", vote });

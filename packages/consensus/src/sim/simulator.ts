@@ -28,7 +28,13 @@ export interface SimResult {
   evidence: number;
   maxRound: number;
   /** Final state of every instance, for the replay command's report. */
-  nodes: { instance: number; validator: number; honest: boolean; committedHeight: number; state: CoreSnapshot | null }[];
+  nodes: {
+    instance: number;
+    validator: number;
+    honest: boolean;
+    committedHeight: number;
+    state: CoreSnapshot | null;
+  }[];
 }
 
 /** Address of validator i: 20 bytes, first byte i+1, so address order is index order. */
@@ -48,7 +54,11 @@ export function replayCommand(scenario: string, seed: number, variant?: string):
  * one seeded random source for everything (network, faults, byzantine
  * choices). Same (scenario, seed, core) → same run, step for step.
  */
-export function simulate(scenario: ScenarioName, seed: number, createCore: CoreFactory = (o) => new ConsensusCore(o)): SimResult {
+export function simulate(
+  scenario: ScenarioName,
+  seed: number,
+  createCore: CoreFactory = (o) => new ConsensusCore(o),
+): SimResult {
   const rng = new Prng(seed);
   const config = createConfig(scenario, seed, rng);
   return new Simulation(config, rng, createCore).run();
@@ -150,6 +160,7 @@ class Simulation implements SimContext {
         validator: n.validator,
         honest: n.honest,
         committedHeight: n.committedHeight,
+        signRefusals: n.signRefusals,
         state: n.core?.snapshot() ?? null,
       })),
     };

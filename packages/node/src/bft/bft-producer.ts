@@ -36,10 +36,8 @@ import { PROPOSAL_MESSAGE, parseProposal, parseVote, proposalMessage, VOTE_MESSA
 import { SignerFile } from "./signer-file.ts";
 import { WalFile } from "./wal-file.ts";
 
-/** How often this node re-sends its own proposal and votes of the current height. */
-export const OWN_MESSAGES_RESEND_MS = 1_000;
-/** Own signed messages kept for re-sending (a few per round, a few rounds). */
-export const OWN_MESSAGES_MAX = 64;
+/** How often this node re-sends its consensus gossip set of the current height. */
+export const GOSSIP_RESEND_MS = 1_000;
 /** A proposal whose block time is further ahead of this node's clock is judged invalid. */
 export const BLOCK_TIME_DRIFT_MS_MAX = 10_000;
 
@@ -79,13 +77,6 @@ export class BftProducer implements BlockProducer {
   private readonly coreOptions: CoreOptions;
   private readonly now: () => number;
   private proposerCache: { height: number; state: ProposerState } | undefined;
-  /**
-   * This node's signed proposal and votes of the current height. Broadcasts
-   * are fire-and-forget and a peer may connect late or reconnect, so they are
-   * sent to every peer that connects and re-sent periodically (as CometBFT's
-   * consensus reactor gossips votes); receivers ignore duplicates.
-   */
-  private ownMessages: { height: number; msg: { type: string; [k: string]: unknown } }[] = [];
 
   constructor(private readonly o: BftProducerOptions) {
     this.now = o.now ?? Date.now;
@@ -114,9 +105,7 @@ export class BftProducer implements BlockProducer {
         if (msg.type === PROPOSAL_MESSAGE) this.onProposal(peer, msg);
         else if (msg.type === VOTE_MESSAGE) this.onVote(peer, msg);
       }),
-      this.o.p2p.onPeerConnected((peer) => {
-        for (const m of this.ownMessages) this.o.p2p.send(peer.name, m.msg);
-      }),
+      this.o.p2p.onPeerConnected((peer) => this.gossip(peer.name)),
       // Block sync may carry this node past the height it is deciding.
       this.o.events.onBlock((b) => {
         const h = b.block.header.height;
@@ -127,9 +116,7 @@ export class BftProducer implements BlockProducer {
         });
       }),
     );
-    const rebroadcast = setInterval(() => {
-      for (const m of this.ownMessages) if (m.height === this.core.height) this.o.p2p.broadcast(m.msg);
-    }, OWN_MESSAGES_RESEND_MS);
+    const rebroadcast = setInterval(() => this.gossip(), GOSSIP_RESEND_MS);
     rebroadcast.unref();
     this.unsubscribe.push(() => clearInterval(rebroadcast));
     if (resume.length > 0) this.enqueue(() => this.carryOut(resume));
@@ -197,7 +184,6 @@ export class BftProducer implements BlockProducer {
           const p = a.proposal;
           const signature = sign(key, proposalSignBytes(this.o.chainId, p.height, p.round, p.blockHash, p.validRound));
           const proposal = { ...p, signature };
-          this.remember(p.height, proposalMessage(proposal));
           this.o.p2p.broadcast(proposalMessage(proposal));
           this.feed({ type: "proposal", proposal });
           break;
@@ -208,7 +194,6 @@ export class BftProducer implements BlockProducer {
           const v = a.vote;
           const signature = sign(key, voteSignBytes(this.o.chainId, v.type, v.height, v.round, v.blockHash));
           const vote = { ...v, signature };
-          this.remember(v.height, voteMessage(vote));
           this.o.p2p.broadcast(voteMessage(vote));
           this.feed({ type: "vote", vote });
           break;
@@ -240,11 +225,19 @@ export class BftProducer implements BlockProducer {
     }
   }
 
-  private remember(height: number, msg: { type: string; [k: string]: unknown }): void {
-    // Keep the current height's messages, and the last height's (a peer one height behind needs its precommits).
-    this.ownMessages = this.ownMessages.filter((m) => m.height >= height - 1);
-    if (this.ownMessages.length >= OWN_MESSAGES_MAX) this.ownMessages.shift();
-    this.ownMessages.push({ height, msg });
+  /**
+   * Broadcasts are fire-and-forget and a peer may connect late or reconnect:
+   * the core's gossip set (this node's proposal and votes of the current
+   * round, and the prevotes behind its valid value) goes to every peer that
+   * connects and again every GOSSIP_RESEND_MS, as CometBFT's consensus
+   * reactor does; receivers ignore duplicates.
+   */
+  private gossip(to?: string): void {
+    for (const m of this.core.gossipMessages()) {
+      const msg = m.type === "proposal" ? proposalMessage(m.proposal) : voteMessage(m.vote);
+      if (to) this.o.p2p.send(to, msg);
+      else this.o.p2p.broadcast(msg);
+    }
   }
 
   private requireKey(): KeyPair {
