@@ -12,7 +12,10 @@ export function registerDevnet(program: Command): void {
     .description("create (or reuse) an N-organisation network in DIR and run all its nodes on loopback until Ctrl-C")
     .option("--orgs <n>", "number of organisations (org1..orgN)", "4")
     .option("--dir <dir>", "network directory", ".citychain/devnet")
-    .option("--validators <n>", "how many nodes validate with BFT consensus (default: all; 1: a solo validator, the others follow)")
+    .option(
+      "--validators <n>",
+      "how many nodes validate with BFT consensus (default: all; 1: a solo validator, the others follow)",
+    )
     .option("--api-port-base <port>", "API port of the first node", "7051")
     .action(async (o) => {
       const out: Output = { json: false };
