@@ -64,9 +64,13 @@ function parseArgs(argv: string[]): Options {
       return n;
     };
     switch (flag) {
-      case "--url":
-        o.url = value.replace(/\/$/, "");
+      case "--url": {
+        // Several URLs (comma-separated): client workers spread over them.
+        const urls = value.split(",").map((u) => u.replace(/\/$/, ""));
+        o.url = urls[0];
+        if (urls.length > 1) o.urls = urls;
         break;
+      }
       case "--identity":
         o.identity = value;
         break;

@@ -32,7 +32,7 @@ import {
   ZERO_HASH,
 } from "@citychain/protocol";
 import { nextAppHash } from "./app-hash.ts";
-import { BoundedMap } from "./bounded-set.ts";
+import { BoundedMap, BoundedSet } from "./bounded-set.ts";
 import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
 import { kvContract } from "./contracts/kv.ts";
@@ -50,6 +50,13 @@ import { authorise } from "./tx-auth.ts";
 export const ADMITTED_TXS_MAX = 500_000;
 /** Executed-but-uncommitted blocks kept (one per round in BFT). */
 export const EXECUTIONS_CACHED_MAX = 16;
+/**
+ * Ids of recently committed transactions, kept in memory: the duplicate
+ * check must not depend on when a fresh LMDB read snapshot sees the latest
+ * commit (a proposer reading a stale snapshot would include a transaction
+ * again and every other validator would refuse its block).
+ */
+export const RECENT_TX_IDS_MAX = 500_000;
 
 export interface AppOptions {
   genesis: Genesis;
@@ -97,6 +104,7 @@ export class CityChainApp implements Application {
   private readonly pool: VerifyPool;
   private readonly contracts = new Map<string, BuiltinContract>();
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
+  private readonly recentTxIds = new BoundedSet(RECENT_TX_IDS_MAX);
   private readonly executions = new Map<string, Execution>();
   private last: { height: number; hash: Uint8Array; timeMs: number; appHash: Uint8Array };
   /**
@@ -210,7 +218,11 @@ export class CityChainApp implements Application {
         `contract '${body.contract}' has no function '${body.fn}'; it has ${[...Object.keys(contract.invoke), ...Object.keys(contract.query)].join(", ")}`,
       );
     }
-    if (this.pending?.txIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
+    if (
+      this.recentTxIds.has(tx.idHex) ||
+      this.pending?.txIds.has(tx.idHex) ||
+      this.ledger.getTxLocation(tx.id) !== undefined
+    ) {
       throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
     }
   }
@@ -503,7 +515,10 @@ export class CityChainApp implements Application {
     this.pending = entry;
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
     this.executions.clear();
-    for (const id of txIds) this.admitted.delete(id);
+    for (const id of txIds) {
+      this.admitted.delete(id);
+      this.recentTxIds.add(id);
+    }
     try {
       await entry.durable;
     } finally {
