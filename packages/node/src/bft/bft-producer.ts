@@ -116,7 +116,7 @@ export class BftProducer implements BlockProducer {
         });
       }),
     );
-    const rebroadcast = setInterval(() => this.gossip(), GOSSIP_RESEND_MS);
+    const rebroadcast = setInterval(() => this.gossip(undefined, { votesOnly: true }), GOSSIP_RESEND_MS);
     rebroadcast.unref();
     this.unsubscribe.push(() => clearInterval(rebroadcast));
     if (resume.length > 0) this.enqueue(() => this.carryOut(resume));
@@ -229,11 +229,13 @@ export class BftProducer implements BlockProducer {
    * Broadcasts are fire-and-forget and a peer may connect late or reconnect:
    * the core's gossip set (this node's proposal and votes of the current
    * round, and the prevotes behind its valid value) goes to every peer that
-   * connects and again every GOSSIP_RESEND_MS, as CometBFT's consensus
-   * reactor does; receivers ignore duplicates.
+   * connects, and its votes again every GOSSIP_RESEND_MS, as CometBFT's
+   * consensus reactor does; receivers ignore duplicates.
    */
-  private gossip(to?: string): void {
+  private gossip(to?: string, opts: { votesOnly?: boolean } = {}): void {
     for (const m of this.core.gossipMessages()) {
+      // A connected peer got the proposal (TCP); the periodic re-send skips it: it carries a whole block.
+      if (opts.votesOnly && m.type === "proposal") continue;
       const msg = m.type === "proposal" ? proposalMessage(m.proposal) : voteMessage(m.vote);
       if (to) this.o.p2p.send(to, msg);
       else this.o.p2p.broadcast(msg);
