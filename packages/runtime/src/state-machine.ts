@@ -37,6 +37,7 @@ import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
+import { tokenContract } from "./contracts/token.ts";
 import { genesisHashOf, validatorsOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
 import { stateKey } from "./state-keys.ts";
@@ -131,7 +132,7 @@ export class CityChainApp implements Application {
     this.validators = validatorsOf(opts.genesis);
     this.validatorsHash = validatorsHashOf(this.validators);
     this.membership = new MembershipVerifier(opts.genesis.orgs);
-    for (const c of [createMembershipContract(this.membership), kvContract, ...(opts.contracts ?? [])]) {
+    for (const c of [createMembershipContract(this.membership), kvContract, tokenContract, ...(opts.contracts ?? [])]) {
       this.contracts.set(c.name, c);
     }
     this.last = { height: 0, hash: ZERO_HASH, timeMs: opts.genesis.genesisTimeMs, appHash: sha256(this.genesisHash) };

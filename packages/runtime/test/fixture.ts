@@ -78,6 +78,8 @@ export async function createFixture(opts: { mode?: Genesis["mode"]; params?: Par
     admin1: memberOf(await issue(ca1, "org1", "admin1", "admin")),
     member2: memberOf(await issue(ca2, "org2", "bob", "member")),
     openApp,
+    /** The ledger of the app opened last. */
+    lastLedger: () => ledgers[ledgers.length - 1],
     nonce: 0,
     /** A signed transaction's bytes. */
     tx(
