@@ -9,3 +9,6 @@ export * from "./node.ts";
 export * from "./peer-network.ts";
 export * from "./solo-producer.ts";
 export * from "./verify-chain.ts";
+export * from "./p2p/index.ts";
+export * from "./bft/bft-producer.ts";
+export * from "./commit-gate.ts";

@@ -1,16 +1,28 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { type LoadedIdentity, loadIdentity, VerifyPool } from "@citychain/crypto";
+import { type LoadedIdentity, loadIdentity, signTx, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
   addressOf,
   bytesEqual,
+  bytesToBase64,
   bytesToHex,
   CityChainError,
   ErrorCode,
+  encodeSignedTx,
+  encodeTxBody,
   type Genesis,
+  txIdOfBody,
   ZERO_HASH,
 } from "@citychain/protocol";
-import { CityChainApp, MEMBERSHIP_CONTRACT, parseGenesis, REVOKED_PREFIX, stateKey } from "@citychain/runtime";
+import {
+  CityChainApp,
+  EVIDENCE_CONTRACT,
+  MEMBERSHIP_CONTRACT,
+  parseGenesis,
+  REVOKED_PREFIX,
+  stateKey,
+} from "@citychain/runtime";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { createApiServer } from "./api/server.ts";
@@ -166,6 +178,7 @@ export class CityChainNode {
         key: address ? this.identity.keyPair : undefined,
         address,
         dataDir: join(this.home, DATA_DIR),
+        submitEvidence: (evidence) => void this.submitEvidence(evidence),
       });
       this.producer.start();
       return;
@@ -199,6 +212,26 @@ export class CityChainNode {
       blockBytesMax: p.blockBytesMax,
     });
     this.producer.start();
+  }
+
+  /**
+   * Submits detected equivocation to the evidence contract, signed by this
+   * node's identity; the transaction is gossiped like any other, and the
+   * contract keeps one record per offence.
+   */
+  private async submitEvidence(evidence: Uint8Array): Promise<void> {
+    const nonce = new Uint8Array(randomBytes(16));
+    const body = encodeTxBody({
+      chainId: this.genesis.chainId,
+      contract: EVIDENCE_CONTRACT,
+      fn: "submit",
+      args: [bytesToBase64(evidence)],
+      nonce,
+      expiresAt: this.app.info().height + 100,
+    });
+    const id = txIdOfBody(body);
+    const [outcome] = await this.submit([encodeSignedTx({ body, sigs: [signTx(this.identity, id)] })]);
+    this.logger.info({ code: outcome?.code, id: outcome?.id }, "evidence submitted");
   }
 
   /** Admits transactions to the mempool; one outcome per input, in order. */

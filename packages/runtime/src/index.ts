@@ -1,5 +1,6 @@
 export * from "./app-hash.ts";
 export * from "./contracts/contract.ts";
+export * from "./contracts/evidence.ts";
 export * from "./contracts/kv.ts";
 export * from "./contracts/membership.ts";
 export * from "./contracts/token.ts";

@@ -35,6 +35,7 @@ import { nextAppHash } from "./app-hash.ts";
 import { BoundedMap, BoundedSet } from "./bounded-set.ts";
 import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
+import { createEvidenceContract } from "./contracts/evidence.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
@@ -132,7 +133,13 @@ export class CityChainApp implements Application {
     this.validators = validatorsOf(opts.genesis);
     this.validatorsHash = validatorsHashOf(this.validators);
     this.membership = new MembershipVerifier(opts.genesis.orgs);
-    for (const c of [createMembershipContract(this.membership), kvContract, tokenContract, ...(opts.contracts ?? [])]) {
+    const builtins = [
+      createMembershipContract(this.membership),
+      createEvidenceContract(opts.genesis.chainId, this.validators),
+      kvContract,
+      tokenContract,
+    ];
+    for (const c of [...builtins, ...(opts.contracts ?? [])]) {
       this.contracts.set(c.name, c);
     }
     this.last = { height: 0, hash: ZERO_HASH, timeMs: opts.genesis.genesisTimeMs, appHash: sha256(this.genesisHash) };

@@ -21,6 +21,7 @@ import {
   bytesToHex,
   type ChainParams,
   decodeBlock,
+  encode,
   encodeBlock,
   proposalSignBytes,
   type Validator,
@@ -56,6 +57,8 @@ export interface BftProducerOptions {
   address?: Uint8Array;
   /** Directory for the consensus WAL and the last-signed state. */
   dataDir: string;
+  /** Records evidence of equivocation on chain (the node submits it as a transaction). */
+  submitEvidence?: (evidence: Uint8Array) => void;
   now?: () => number;
 }
 
@@ -218,8 +221,9 @@ export class BftProducer implements BlockProducer {
         case "evidence":
           this.o.logger.warn(
             { validator: bytesToHex(a.evidence.voteA.validator), height: a.evidence.voteA.height },
-            "validator signed two conflicting votes (evidence)",
+            "validator signed two conflicting votes: recording the evidence on chain",
           );
+          this.o.submitEvidence?.(encode(a.evidence));
           break;
       }
     }
