@@ -322,7 +322,15 @@ export class CityChainApp implements Application {
     bytesMax: number,
     txsMax: number,
   ): Promise<Executed> {
+    const tipBefore = this.last.height;
     const badSigs = await this.verifyUnseen(txs, timeMs);
+    if (this.last.height !== tipBefore) {
+      // Another path (block sync) committed while signatures were checked: this execution would be stale.
+      throw new CityChainError(
+        { code: ErrorCode.BLOCK_HEIGHT_MISMATCH },
+        `the chain moved from height ${tipBefore} to ${this.last.height} while block ${height} was being checked`,
+      );
+    }
     const blockOverlay = this.newBlockOverlay();
     const out: Executed = { included: [], results: [], writes: [], events: [], blockOverlay, invalid: [] };
     const seen = new Set<string>();
