@@ -7,17 +7,7 @@ import { addressOf, bytesToUtf8, voteSignBytes } from "@citychain/protocol";
 import { CityChainClient } from "@citychain/sdk";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir } from "./helpers.ts";
-
-async function until<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
 
 /**
  * Three honest validators run as processes; the fourth validator's key is

@@ -7,18 +7,8 @@ import { initNetwork, type NetworkLayout } from "@citychain/node";
 import { bytesToHex, decodeTx } from "@citychain/protocol";
 import { buildSignedTx, CityChainClient } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir } from "./helpers.ts";
+import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
-
-async function until<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Accounts of org1 between which the stream moves tokens; the supply minted first never changes. */
 const ACCOUNTS = ["org1/a0", "org1/a1", "org1/a2", "org1/a3"];
@@ -153,10 +143,14 @@ describe("BFT fault tests with real processes", () => {
     streaming = false;
     await stream;
     const target = await height(0);
-    await until(async () => {
-      const hs = await Promise.all([0, 1, 2, 3].map(height));
-      return hs.every((h) => h >= target) ? true : undefined;
-    }, "every node to reach the same height");
+    await until(
+      async () => {
+        const hs = await Promise.all([0, 1, 2, 3].map(height));
+        return hs.every((h) => h >= target) ? true : undefined;
+      },
+      "every node to reach the same height",
+      60_000,
+    );
     const supply = Buffer.from(await entry[0].evaluateTransaction("token", "supply")).toString();
     let sum = 0;
     for (const a of ACCOUNTS)

@@ -4,17 +4,7 @@ import { loadIdentity } from "@citychain/crypto";
 import { initNetwork, type NetworkLayout, verifyChain } from "@citychain/node";
 import { CityChainClient, trustAnchorOf, verifyTxProof } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir } from "./helpers.ts";
-
-async function until<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
 
 describe("BFT among four validator processes over mutual TLS", () => {
   const dir = tempDir("citychain-bft-");

@@ -54,3 +54,14 @@ export async function stopNode(child: ChildProcess, signal: NodeJS.Signals = "SI
   child.kill(signal);
   await done;
 }
+
+/** Polls f until it yields a value (errors count as "not yet"), at most timeoutMs; bounded. */
+export async function until<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

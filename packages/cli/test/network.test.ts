@@ -4,17 +4,7 @@ import { loadIdentity } from "@citychain/crypto";
 import { initNetwork, type NetworkLayout } from "@citychain/node";
 import { CityChainClient } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir } from "./helpers.ts";
-
-async function until<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
 
 describe("four organisations over mutual TLS: one validator, three followers", () => {
   const dir = tempDir("citychain-net-");
@@ -49,10 +39,14 @@ describe("four organisations over mutual TLS: one validator, three followers", (
     for (let i = 0; i < 4; i++) {
       const identity = await loadIdentity(layout.orgs[i].identities.member);
       const client = new CityChainClient({ url: url(i), identity });
-      const value = await until(async () => {
-        const v = await client.evaluateTransaction("kv", "get", "across");
-        return Buffer.from(v).toString();
-      }, `node ${i} to have the value`);
+      const value = await until(
+        async () => {
+          const v = await client.evaluateTransaction("kv", "get", "across");
+          return Buffer.from(v).toString();
+        },
+        `node ${i} to have the value`,
+        20_000,
+      );
       expect(value, `node ${i}`).toBe("the city");
     }
     const status = await new CityChainClient({ url: url(0), identity: member3 }).status();
