@@ -1,9 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { loadIdentity, MembershipVerifier, sign } from "@citychain/crypto";
+import { genesisProposerState, nextHeightProposerState, proposerAt } from "@citychain/consensus";
+import { loadIdentity, MembershipVerifier, sign, validatorsOf } from "@citychain/crypto";
 import { initNetwork, type NetworkLayout, P2PNode } from "@citychain/node";
-import { addressOf, bytesToUtf8, voteSignBytes } from "@citychain/protocol";
+import { addressOf, bytesToHex, bytesToUtf8, proposalSignBytes, voteSignBytes } from "@citychain/protocol";
 import { CityChainClient } from "@citychain/sdk";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,5 +87,43 @@ describe("BFT against a byzantine validator", () => {
     // The network keeps going.
     const more = await c0.submitTransaction("kv", "put", "still", "going");
     expect(more.height).toBeGreaterThan(height);
+  });
+
+  it("refuses a proposal whose block does not match its hash; another proposer's block is decided", async () => {
+    const c0 = new CityChainClient({ url: url(0), identity: await loadIdentity(layout.orgs[0].identities.member) });
+    const identity = await loadIdentity(`${layout.orgs[3].nodeHome}/identity`);
+    const address = addressOf(identity.keyPair.publicKey);
+    const validators = validatorsOf(layout.genesis).map((v) => ({ address: v.address, power: v.power }));
+    const isRogueFirst = (h: number) => {
+      let state = genesisProposerState(validators);
+      for (let k = 1; k < h; k++) state = nextHeightProposerState(state);
+      return bytesToHex(proposerAt(state, 0)) === bytesToHex(address);
+    };
+    // Move the chain until the rogue proposes round 0 of the next height.
+    let next = (await c0.status()).height + 1;
+    for (let k = 0; k < 8 && !isRogueFirst(next); k++) {
+      await c0.submitTransaction("kv", "put", `step-${k}`, "x");
+      next = (await c0.status()).height + 1;
+    }
+    expect(isRogueFirst(next), "found a height the rogue proposes").toBe(true);
+    await until(async () => (rogue && rogue.peers().length === 3 ? true : undefined), "the rogue to be connected");
+    const block = await c0.getBlockBytes(next - 1);
+    const wrongHash = new Uint8Array(randomBytes(32));
+    rogue?.broadcast({
+      type: "cons/proposal",
+      height: next,
+      round: 0,
+      block,
+      blockHash: wrongHash,
+      validRound: -1,
+      proposer: address,
+      signature: sign(identity.keyPair, proposalSignBytes(layout.genesis.chainId, next, 0, wrongHash, -1)),
+    });
+    const committed = await c0.submitTransaction("kv", "put", "despite", "a bad proposal");
+    expect(committed.height).toBeGreaterThanOrEqual(next);
+    const decided = await c0.getBlock(next);
+    expect(decided.header.proposer).not.toBe(bytesToHex(address));
+    // Round 0 was the rogue's and failed: the block was decided in a later round.
+    expect(decided.commit?.round).toBeGreaterThan(0);
   });
 });
