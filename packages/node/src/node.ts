@@ -131,7 +131,7 @@ export class CityChainNode {
         events: node.events,
         logger,
         txBytesMax: genesis.params.txBytesMax,
-        admitTx: async (bytes) => (await node.submit([bytes]))[0]?.accepted ?? false,
+        admitTxs: async (txs) => (await node.submit(txs, { fromPeer: true })).map((o) => o.accepted),
         gate: node.gate,
         pendingTxs: (countMax) => mempool.peek(countMax, Number.MAX_SAFE_INTEGER).map((t) => t.bytes),
       });
@@ -235,7 +235,7 @@ export class CityChainNode {
   }
 
   /** Admits transactions to the mempool; one outcome per input, in order. */
-  async submit(txs: Uint8Array[]): Promise<SubmitOutcome[]> {
+  async submit(txs: Uint8Array[], opts: { fromPeer?: boolean } = {}): Promise<SubmitOutcome[]> {
     if (txs.length > SUBMIT_BATCH_TXS_MAX) {
       throw new CityChainError(
         { code: ErrorCode.BATCH_TOO_LARGE },
@@ -251,7 +251,8 @@ export class CityChainNode {
       const id = c.tx.idHex;
       try {
         this.mempool.add(c.tx);
-        this.network?.gossipTx(c.tx.bytes, c.tx.idHex);
+        // Gossiped transactions are forwarded by the gossip layer itself (not back to their sender).
+        if (!opts.fromPeer) this.network?.gossipTx(c.tx.bytes, c.tx.idHex);
         return { id, accepted: true, code: "ACCEPTED", message: "waiting in the mempool for the next block" };
       } catch (e) {
         const err = e as CityChainError;

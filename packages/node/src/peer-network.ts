@@ -5,9 +5,9 @@ import type { Logger } from "pino";
 import { BlockSync, parseSyncMessage, SYNC_INTERVAL_MS_DEFAULT } from "./block-sync.ts";
 import type { CommitGate } from "./commit-gate.ts";
 import type { EventBus } from "./event-bus.ts";
-import { GOSSIP_TX_TYPE, Gossip } from "./p2p/gossip.ts";
 import type { PeerAddress } from "./p2p/options.ts";
 import { P2PNode } from "./p2p/p2p-node.ts";
+import { TxGossip } from "./tx-gossip.ts";
 
 export interface PeerNetworkOptions {
   chainId: string;
@@ -23,8 +23,8 @@ export interface PeerNetworkOptions {
   events: EventBus;
   logger: Logger;
   txBytesMax: number;
-  /** Admits a transaction that arrived by gossip; true if the mempool took it. */
-  admitTx: (tx: Uint8Array) => Promise<boolean>;
+  /** Admits transactions that arrived by gossip; one verdict each (true: the mempool took it). */
+  admitTxs: (txs: Uint8Array[]) => Promise<boolean[]>;
   gate: CommitGate;
   /** Transactions waiting in the mempool, oldest first (sent to a peer that connects). */
   pendingTxs: (countMax: number) => Uint8Array[];
@@ -42,10 +42,8 @@ export const MEMPOOL_SYNC_TXS_MAX = 10_000;
 export class PeerNetwork {
   readonly p2p: P2PNode;
   readonly sync: BlockSync;
-  private readonly gossip: Gossip;
+  private readonly gossip: TxGossip;
   private timer: NodeJS.Timeout | undefined;
-  /** Ids of transactions this node publishes, so gossip need not decode its own bytes again. */
-  private readonly ownIds = new WeakMap<Uint8Array, string>();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(o: PeerNetworkOptions) {
@@ -70,11 +68,11 @@ export class PeerNetwork {
       onMisbehaviour: (peer, reason) => this.p2p.reportMisbehaviour(peer, reason),
       gate: o.gate,
     });
-    this.gossip = new Gossip(this.p2p, {
-      type: GOSSIP_TX_TYPE,
-      // The id is the transaction id, computed here from the bytes.
-      idOf: (payload) => this.ownIds.get(payload) ?? decodeTx(payload, o.txBytesMax).idHex,
-      accept: (payload) => o.admitTx(payload),
+    this.gossip = new TxGossip({
+      p2p: this.p2p,
+      logger: o.logger.child({ component: "gossip" }),
+      txBytesMax: o.txBytesMax,
+      admit: o.admitTxs,
     });
     this.unsubscribe.push(
       this.p2p.onMessage((peer, msg) => {
@@ -89,8 +87,7 @@ export class PeerNetwork {
       this.p2p.onPeerConnected((peer) => {
         this.sync.announce();
         // A transaction gossiped before this peer was connected must still reach it.
-        for (const payload of o.pendingTxs(MEMPOOL_SYNC_TXS_MAX))
-          this.p2p.send(peer.name, { type: GOSSIP_TX_TYPE, payload });
+        this.gossip.sendTo(peer.name, o.pendingTxs(MEMPOOL_SYNC_TXS_MAX));
       }),
       this.p2p.onPeerDisconnected((peer) => this.sync.peerDisconnected(peer.name)),
       o.events.onBlock(() => this.sync.announce()),
@@ -105,8 +102,7 @@ export class PeerNetwork {
 
   /** Sends a transaction accepted locally to the peers. */
   gossipTx(bytes: Uint8Array, idHex: string): void {
-    this.ownIds.set(bytes, idHex);
-    this.gossip.publish(bytes);
+    this.gossip.publish(bytes, idHex);
   }
 
   async stop(): Promise<void> {
