@@ -1,6 +1,6 @@
 import type { LoadedIdentity, MembershipVerifier } from "@citychain/crypto";
 import type { Ledger } from "@citychain/ledger";
-import { type Application, decodeTx, type Validator } from "@citychain/protocol";
+import type { Application, Validator } from "@citychain/protocol";
 import type { Logger } from "pino";
 import { BlockSync, parseSyncMessage, SYNC_INTERVAL_MS_DEFAULT } from "./block-sync.ts";
 import type { CommitGate } from "./commit-gate.ts";
