@@ -23,6 +23,8 @@ describe("citychain CLI end to end", () => {
       dir,
       "--api-port-base",
       String(port),
+      "--p2p-port-base",
+      String(port + 10),
       "--json",
     ]);
     expect(init.status, init.stderr).toBe(0);

@@ -24,6 +24,7 @@ describe("SIGKILL while transactions stream in", () => {
       orgs: ["org1"],
       validators: 1,
       apiPortBase: port,
+      p2pPortBase: port + 10,
       params: { blockIntervalMs: 20 },
     });
     const home = layout.orgs[0].nodeHome;
