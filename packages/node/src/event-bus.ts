@@ -72,7 +72,7 @@ export class EventBus {
   /**
    * Waits for several transactions with one timer: resolves when each has
    * committed or been dropped, or at timeoutMs with `undefined` for those
-   * still pending. Cheaper than one waitForTx per transaction under load.
+   * still pending. One timer for the whole batch, however many transactions it holds.
    */
   waitForTxs(idHexes: string[], timeoutMs: number): Promise<(TxOutcome | undefined)[]> {
     const out: (TxOutcome | undefined)[] = new Array(idHexes.length);
@@ -117,30 +117,7 @@ export class EventBus {
   }
 
   /** Resolves when the transaction commits or is dropped; undefined after timeoutMs. */
-  waitForTx(idHex: string, timeoutMs: number): Promise<TxOutcome | undefined> {
-    if (this.waiterCount >= TX_WAITERS_MAX) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const list = this.waiters.get(idHex) ?? [];
-      let timer: NodeJS.Timeout | undefined;
-      const done = (o: TxOutcome | undefined) => {
-        if (timer) clearTimeout(timer);
-        resolve(o);
-      };
-      list.push(done);
-      this.waiters.set(idHex, list);
-      this.waiterCount++;
-      timer = setTimeout(() => {
-        const l = this.waiters.get(idHex);
-        if (l) {
-          const k = l.indexOf(done);
-          if (k >= 0) {
-            l.splice(k, 1);
-            this.waiterCount--;
-          }
-          if (l.length === 0) this.waiters.delete(idHex);
-        }
-        resolve(undefined);
-      }, timeoutMs);
-    });
+  async waitForTx(idHex: string, timeoutMs: number): Promise<TxOutcome | undefined> {
+    return (await this.waitForTxs([idHex], timeoutMs))[0];
   }
 }

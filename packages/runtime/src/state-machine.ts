@@ -112,10 +112,10 @@ export class CityChainApp implements Application {
   /**
    * The block whose commit is in flight (written but not yet durable). The
    * next block is executed over its overlay, so a producer can build block
-   * h+1 while block h is being written; its transactions count as on chain
-   * for duplicate checks. At most one: a commit waits for the one before.
+   * h+1 while block h is being written (its transaction ids are already in
+   * recentTxIds for duplicate checks). At most one: a commit waits for the one before.
    */
-  private pending: { height: number; overlay: Overlay; txIds: Set<string>; durable: Promise<void> } | undefined;
+  private pending: { height: number; overlay: Overlay; durable: Promise<void> } | undefined;
 
   /** Reads the state the next block builds on: the pending block's writes, else the ledger. */
   private readonly readLedger = (k: Uint8Array): Uint8Array | undefined => this.ledger.getState(k);
@@ -226,11 +226,7 @@ export class CityChainApp implements Application {
         `contract '${body.contract}' has no function '${body.fn}'; it has ${[...Object.keys(contract.invoke), ...Object.keys(contract.query)].join(", ")}`,
       );
     }
-    if (
-      this.recentTxIds.has(tx.idHex) ||
-      this.pending?.txIds.has(tx.idHex) ||
-      this.ledger.getTxLocation(tx.id) !== undefined
-    ) {
+    if (this.recentTxIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
       throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
     }
   }
@@ -512,7 +508,6 @@ export class CityChainApp implements Application {
       );
     }
     const previous = this.pending;
-    const txIds = new Set(ex.txIds.map(bytesToHex));
     const write = async () => {
       if (previous) await previous.durable;
       await this.ledger.commitBlock({
@@ -527,13 +522,14 @@ export class CityChainApp implements Application {
         timeMs: ex.header.timeMs,
       });
     };
-    const entry = { height: ex.header.height, overlay: ex.overlay, txIds, durable: write() };
+    const entry = { height: ex.header.height, overlay: ex.overlay, durable: write() };
     this.pending = entry;
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
     this.executions.clear();
-    for (const id of txIds) {
-      this.admitted.delete(id);
-      this.recentTxIds.add(id);
+    for (const id of ex.txIds) {
+      const hex = bytesToHex(id);
+      this.admitted.delete(hex);
+      this.recentTxIds.add(hex);
     }
     try {
       await entry.durable;
