@@ -7,10 +7,11 @@ import { join } from "node:path";
 
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
+  "contract-api": [],
   crypto: ["protocol"],
   ledger: ["protocol"],
   consensus: ["protocol"],
-  runtime: ["protocol", "crypto", "ledger"],
+  runtime: ["protocol", "crypto", "ledger", "contract-api"],
   node: ["protocol", "crypto", "ledger", "consensus", "runtime"],
   sdk: ["protocol", "crypto"],
   cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "node", "sdk"],
