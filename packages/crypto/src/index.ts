@@ -6,6 +6,7 @@ export * from "./limits.ts";
 export * from "./p256.ts";
 export * from "./raw-keys.ts";
 export * from "./tx-sign.ts";
+export * from "./validator-schedule.ts";
 export * from "./validators.ts";
 export * from "./verify-pool.ts";
 export * from "./verify-rate.ts";

@@ -8,7 +8,6 @@ import {
   type Commit,
   decodeBlock,
   decodeCommit,
-  type Validator,
 } from "@citychain/protocol";
 import type { Logger } from "pino";
 import type { CommitGate } from "./commit-gate.ts";
@@ -60,7 +59,6 @@ export interface BlockSyncOptions {
   chainId: string;
   app: Application;
   ledger: Ledger;
-  validators: readonly Validator[];
   events: EventBus;
   transport: SyncTransport;
   logger: Logger;
@@ -198,7 +196,7 @@ export class BlockSync {
     if (commit.height !== block.header.height || !bytesEqual(commit.blockHash, hash)) {
       return `commit certificate is not for block ${block.header.height}`;
     }
-    const problem = commitProblem(this.o.chainId, commit, this.o.validators);
+    const problem = commitProblem(this.o.chainId, commit, this.o.app.validatorsAt(block.header.height));
     if (problem) return `block ${block.header.height}: commit certificate: ${problem}`;
     const step = async (): Promise<string | undefined> => {
       // Consensus may have committed this height while we waited for the gate.

@@ -124,7 +124,9 @@ export async function initNetwork(opts: NetworkInitOptions): Promise<NetworkLayo
       name: `${org}-node`,
       orgId: org,
       api: { host: "127.0.0.1", port: apiPortBase + i },
-      producer: i >= validatorCount ? "none" : validatorCount === 1 ? "solo" : "bft",
+      // In a BFT network every node runs consensus: one outside the set follows it
+      // and starts voting if a validator-set change adds it.
+      producer: validatorCount > 1 ? "bft" : i >= validatorCount ? "none" : "solo",
       p2p: {
         host: "127.0.0.1",
         port: p2pPortBase + i,

@@ -127,7 +127,6 @@ export class CityChainNode {
         peers: config.p2p.peers,
         app,
         ledger,
-        validators: app.validators,
         events: node.events,
         logger,
         txBytesMax: genesis.params.txBytesMax,
@@ -162,9 +161,12 @@ export class CityChainNode {
           "a BFT validator needs p2p; it was started without it",
         );
       }
-      const address = this.validatorAddress;
-      if (!address)
-        this.logger.warn("this node's key is not in the validator set: it follows consensus without voting");
+      const address = addressOf(this.identity.keyPair.publicKey);
+      if (!this.validatorAddress) {
+        this.logger.warn(
+          "this node's key is not in the current validator set: it follows consensus, and votes from the height a set that holds it takes over",
+        );
+      }
       this.producer = new BftProducer({
         chainId: this.genesis.chainId,
         app: this.app,
@@ -173,9 +175,9 @@ export class CityChainNode {
         logger: this.logger.child({ component: "consensus" }),
         p2p: this.network.p2p,
         gate: this.gate,
-        validators: this.app.validators,
+        validators: this.app.schedule,
         params: this.genesis.params,
-        key: address ? this.identity.keyPair : undefined,
+        key: this.identity.keyPair,
         address,
         dataDir: join(this.home, DATA_DIR),
         submitEvidence: (evidence) => void this.submitEvidence(evidence),

@@ -1,6 +1,6 @@
 import type { LoadedIdentity, MembershipVerifier } from "@citychain/crypto";
 import type { Ledger } from "@citychain/ledger";
-import type { Application, Validator } from "@citychain/protocol";
+import type { Application } from "@citychain/protocol";
 import type { Logger } from "pino";
 import { BlockSync, parseSyncMessage, SYNC_INTERVAL_MS_DEFAULT } from "./block-sync.ts";
 import type { CommitGate } from "./commit-gate.ts";
@@ -19,7 +19,6 @@ export interface PeerNetworkOptions {
   peers: readonly PeerAddress[];
   app: Application;
   ledger: Ledger;
-  validators: readonly Validator[];
   events: EventBus;
   logger: Logger;
   txBytesMax: number;
@@ -61,7 +60,6 @@ export class PeerNetwork {
       chainId: o.chainId,
       app: o.app,
       ledger: o.ledger,
-      validators: o.validators,
       events: o.events,
       logger: o.logger.child({ component: "sync" }),
       transport: { send: (peer, msg) => this.p2p.send(peer, msg), broadcast: (msg) => this.p2p.broadcast(msg) },

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { commitProblem, parseCertificate, type VerifyJob, VerifyPool } from "@citychain/crypto";
+import { commitProblem, parseCertificate, ValidatorSchedule, type VerifyJob, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
   type Block,
@@ -17,10 +17,9 @@ import {
   txRootOf,
   txSignBytes,
   type Validator,
-  validatorsHashOf,
   ZERO_HASH,
 } from "@citychain/protocol";
-import { parseGenesis, validatorsOf } from "@citychain/runtime";
+import { parseGenesis } from "@citychain/runtime";
 import { DATA_DIR, readGenesisFile } from "./config.ts";
 
 export interface ChainFault {
@@ -65,8 +64,8 @@ export async function verifyChain(
   opts: { onProgress?: (height: number, latest: number) => void; threads?: number } = {},
 ): Promise<VerifyReport> {
   const genesis: Genesis = parseGenesis(readGenesisFile(home));
-  const validators = validatorsOf(genesis);
-  const vHash = validatorsHashOf(validators);
+  // Follows validator-set changes as the verified blocks announce them.
+  const schedule = ValidatorSchedule.fromGenesis(genesis);
   const ledger = Ledger.open(join(home, DATA_DIR));
   const pool = VerifyPool.create({ threads: opts.threads });
   const report: VerifyReport = { ok: true, chainId: genesis.chainId, heights: 0, txs: 0, signaturesChecked: 0 };
@@ -108,11 +107,11 @@ export async function verifyChain(
         );
       }
       if (h.timeMs <= prevTime) return fail(height, ErrorCode.BLOCK_TIME_INVALID, "block time does not advance");
-      if (!bytesEqual(h.validatorsHash, vHash)) {
+      if (!bytesEqual(h.validatorsHash, schedule.hashAt(height))) {
         return fail(
           height,
           ErrorCode.BLOCK_VALIDATORS_HASH_MISMATCH,
-          "validators hash differs from the genesis validator set",
+          "validators hash differs from the validator set the chain gives this height",
         );
       }
       if (!bytesEqual(txRootOf(block.txs), h.txRoot)) {
@@ -139,8 +138,13 @@ export async function verifyChain(
         return fail(height, ErrorCode.BLOCK_RESULTS_ROOT_MISMATCH, "results root does not match the stored results");
       }
       const hash = blockHash(h);
-      const commitProblem = checkCommit(genesis.chainId, commit, hash, height, validators);
+      const commitProblem = checkCommit(genesis.chainId, commit, hash, height, schedule.at(height));
       if (commitProblem) return fail(height, ErrorCode.COMMIT_INVALID, commitProblem);
+      try {
+        schedule.applyResults(results);
+      } catch (e) {
+        return fail(height, ErrorCode.VALIDATOR_SET_INVALID, (e as Error).message);
+      }
       report.signaturesChecked += commit.sigs.length;
       const jobs: VerifyJob[] = [];
       const owner: number[] = [];

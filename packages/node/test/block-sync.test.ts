@@ -76,7 +76,6 @@ describe("block sync", () => {
       chainId: node.genesis.chainId,
       app: node.app,
       ledger: node.ledger,
-      validators: node.app.validators,
       events: node.events,
       transport,
       logger,

@@ -11,6 +11,12 @@ export interface Application {
   info(): AppInfo;
 
   /**
+   * The validators whose precommits finalize `height`. Changes decided in
+   * block H govern from H+2, so the set of the tip's next two heights is known.
+   */
+  validatorsAt(height: number): Validator[];
+
+  /**
    * Admission to the mempool: size, decoding, chain id, expiry, duplicates,
    * signatures, certificates, access rules. One entry per input, in order:
    * the decoded transaction, or the coded error that rejects it.

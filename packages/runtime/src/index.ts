@@ -4,6 +4,7 @@ export * from "./contracts/evidence.ts";
 export * from "./contracts/kv.ts";
 export * from "./contracts/membership.ts";
 export * from "./contracts/token.ts";
+export * from "./contracts/validator-set.ts";
 export * from "./genesis.ts";
 export * from "./overlay.ts";
 export * from "./state-keys.ts";

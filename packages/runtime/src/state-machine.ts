@@ -1,5 +1,11 @@
-import { MembershipVerifier, type VerifyJob, type VerifyPool } from "@citychain/crypto";
-import type { Ledger, StateWrite } from "@citychain/ledger";
+import {
+  MembershipVerifier,
+  parseValidatorSetChange,
+  ValidatorSchedule,
+  type VerifyJob,
+  type VerifyPool,
+} from "@citychain/crypto";
+import { type Ledger, STATE_RANGE_LIMIT_MAX, type StateWrite } from "@citychain/ledger";
 import {
   type AppInfo,
   type Application,
@@ -28,7 +34,6 @@ import {
   type TxResult,
   txRootOf,
   type Validator,
-  validatorsHashOf,
   ZERO_HASH,
 } from "@citychain/protocol";
 import { nextAppHash } from "./app-hash.ts";
@@ -39,7 +44,8 @@ import { createEvidenceContract } from "./contracts/evidence.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
-import { genesisHashOf, validatorsOf } from "./genesis.ts";
+import { VALSET_HISTORY_PREFIX } from "./contracts/validator-set.ts";
+import { genesisHashOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
 import { stateKey } from "./state-keys.ts";
 import { authorise } from "./tx-auth.ts";
@@ -99,8 +105,8 @@ function errorOutcome(e: unknown): { code: string; message: string } {
 export class CityChainApp implements Application {
   readonly genesis: Genesis;
   readonly genesisHash: Uint8Array;
-  readonly validators: Validator[];
-  readonly validatorsHash: Uint8Array;
+  /** The validator set of every height: genesis, then each change the chain decided. */
+  readonly schedule: ValidatorSchedule;
   readonly membership: MembershipVerifier;
   private readonly ledger: Ledger;
   private readonly pool: VerifyPool;
@@ -130,12 +136,11 @@ export class CityChainApp implements Application {
     this.ledger = opts.ledger;
     this.pool = opts.verifyPool;
     this.genesisHash = genesisHashOf(opts.genesis);
-    this.validators = validatorsOf(opts.genesis);
-    this.validatorsHash = validatorsHashOf(this.validators);
+    this.schedule = ValidatorSchedule.fromGenesis(opts.genesis);
     this.membership = new MembershipVerifier(opts.genesis.orgs);
     const builtins = [
-      createMembershipContract(this.membership),
-      createEvidenceContract(opts.genesis.chainId, this.validators),
+      createMembershipContract(this.membership, opts.genesis),
+      createEvidenceContract(opts.genesis.chainId, (h) => this.validatorsAt(h)),
       kvContract,
       tokenContract,
     ];
@@ -158,7 +163,29 @@ export class CityChainApp implements Application {
       );
     }
     app.reloadLast();
+    app.loadValidatorChanges();
     return app;
+  }
+
+  /** Replays the validator-set changes recorded in committed state (membership `valset/h/…`). */
+  private loadValidatorChanges(): void {
+    const prefix = stateKey(MEMBERSHIP_CONTRACT, VALSET_HISTORY_PREFIX);
+    for (let start: Uint8Array | undefined; ; ) {
+      const page = this.ledger.getStateRange({ prefix, start, limit: STATE_RANGE_LIMIT_MAX });
+      for (const { value } of page) this.schedule.apply(parseValidatorSetChange(value));
+      if (page.length < STATE_RANGE_LIMIT_MAX) return;
+      start = Buffer.concat([page[page.length - 1].key, Buffer.of(0)]);
+    }
+  }
+
+  /** The validators that sign the commit certificate of `height` (known up to two heights past the tip). */
+  validatorsAt(height: number): Validator[] {
+    return this.schedule.at(height);
+  }
+
+  /** Shortcut for the set of the next height. */
+  get validators(): Validator[] {
+    return this.schedule.at(this.last.height + 1);
   }
 
   private reloadLast(): void {
@@ -182,7 +209,7 @@ export class CityChainApp implements Application {
       lastBlockHash: this.last.hash,
       lastBlockTimeMs: this.last.timeMs,
       appHash: this.last.appHash,
-      validators: this.validators,
+      validators: this.validatorsAt(this.last.height + 1),
     };
   }
 
@@ -413,7 +440,7 @@ export class CityChainApp implements Application {
       txRoot: txRootOf(txs),
       resultsRoot: resultsRootOf(executed.results),
       appHash: this.last.appHash,
-      validatorsHash: this.validatorsHash,
+      validatorsHash: this.schedule.hashAt(req.height),
       proposer: req.proposer,
     };
     const block = { header, txs };
@@ -446,7 +473,7 @@ export class CityChainApp implements Application {
     if (h.timeMs <= this.last.timeMs) reject(ErrorCode.BLOCK_TIME_INVALID, "time does not advance");
     if (!bytesEqual(h.appHash, this.last.appHash))
       reject(ErrorCode.BLOCK_APP_HASH_MISMATCH, "app hash differs from ours");
-    if (!bytesEqual(h.validatorsHash, this.validatorsHash)) {
+    if (!bytesEqual(h.validatorsHash, this.schedule.hashAt(h.height))) {
       reject(ErrorCode.BLOCK_VALIDATORS_HASH_MISMATCH, "validator set differs from ours");
     }
     const p = this.genesis.params;
@@ -525,6 +552,8 @@ export class CityChainApp implements Application {
     const entry = { height: ex.header.height, overlay: ex.overlay, durable: write() };
     this.pending = entry;
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
+    // A change decided here governs height+2: known before consensus on height+1 even starts.
+    this.schedule.applyResults(ex.results);
     this.executions.clear();
     for (const id of ex.txIds) {
       const hex = bytesToHex(id);

@@ -63,12 +63,28 @@ export class CityChainClient {
    * the node's code when it is rejected or its result is not OK.
    */
   async submitTransaction(contract: string, fn: string, ...args: string[]): Promise<CommittedTx> {
+    return this.submit({ contract, fn, args });
+  }
+
+  /**
+   * As submitTransaction, with co-signers: the client's identity signs first,
+   * then each co-signer (for rules that need several parties, such as a
+   * majority of organisations' admins).
+   */
+  async submit(req: { contract: string; fn: string; args?: string[]; cosigners?: CertSigner[] }): Promise<CommittedTx> {
     const identity = this.requireIdentity("submit transactions");
     const status = await this.status();
     this.chainId ??= status.chainId;
+    const { contract, fn } = req;
     const built = buildSignedTx(
-      { chainId: this.chainId, contract, fn, args, expiresAt: status.height + TX_EXPIRY_HEIGHTS_DEFAULT },
-      [identity],
+      {
+        chainId: this.chainId,
+        contract,
+        fn,
+        args: req.args ?? [],
+        expiresAt: status.height + TX_EXPIRY_HEIGHTS_DEFAULT,
+      },
+      [identity, ...(req.cosigners ?? [])],
     );
     const res = await this.http.json<{ results: SubmitResult[] }>({
       method: "POST",
@@ -104,6 +120,19 @@ export class CityChainClient {
       json: { txs: txs.map(bytesToBase64) },
     });
     return res.results;
+  }
+
+  /**
+   * The validator-set changes the chain decided, each as the proof of its
+   * transaction, oldest first; pass them to `followValidatorSets` to check
+   * headers signed by later sets.
+   */
+  async validatorSetChanges(): Promise<TxProof[]> {
+    const res = await this.http.json<{ changes: { proofCbor: string }[] }>({
+      method: "GET",
+      path: "/v1/validator-sets",
+    });
+    return res.changes.map((c) => decodeTxProof(base64ToBytes(c.proofCbor)));
   }
 
   /** Calls a contract function against committed state; nothing is written. */

@@ -1,4 +1,10 @@
-import { commitProblem, validatorsOf } from "@citychain/crypto";
+import {
+  commitProblem,
+  parseValidatorSetChange,
+  VALIDATOR_SET_EVENT,
+  ValidatorSchedule,
+  validatorsOf,
+} from "@citychain/crypto";
 import {
   blockHash,
   bytesEqual,
@@ -16,10 +22,19 @@ import {
   verifyMerkleProof,
 } from "@citychain/protocol";
 
-/** What the verifier trusts: the chain id and the validator set (from the genesis it holds). */
+/**
+ * What the verifier trusts: the chain id and the validator set (from the
+ * genesis it holds), and, once it has followed the chain's validator-set
+ * changes (`followValidatorSets`), the set of every later height.
+ */
 export interface TrustAnchor {
   chainId: string;
   validators: readonly Validator[];
+  schedule?: ValidatorSchedule;
+}
+
+function validatorsFor(anchor: TrustAnchor, height: number): readonly Validator[] {
+  return anchor.schedule ? anchor.schedule.at(height) : anchor.validators;
 }
 
 export interface VerifiedTx {
@@ -49,7 +64,7 @@ export function verifyTxProof(proof: TxProof, anchor: TrustAnchor): VerifiedTx {
   const hash = blockHash(header);
   if (!bytesEqual(hash, commit.blockHash))
     invalid("blockHash", "the header's hash is not the block hash the commit signs");
-  if (!bytesEqual(header.validatorsHash, validatorsHashOf(anchor.validators))) {
+  if (!bytesEqual(header.validatorsHash, validatorsHashOf(validatorsFor(anchor, header.height)))) {
     invalid("validatorsHash", "the header names a different validator set than the trusted one");
   }
   verifyCommitSignatures(proof, anchor);
@@ -79,11 +94,39 @@ export function verifyTxProof(proof: TxProof, anchor: TrustAnchor): VerifiedTx {
 }
 
 function verifyCommitSignatures(proof: TxProof, anchor: TrustAnchor): void {
-  const problem = commitProblem(anchor.chainId, proof.commit, anchor.validators);
+  const problem = commitProblem(anchor.chainId, proof.commit, validatorsFor(anchor, proof.height));
   if (problem) invalid("commit", problem);
 }
 
 /** The trust anchor a genesis gives: its chain id and validator set (keys from the validator certificates). */
 export function trustAnchorOf(genesis: Genesis): TrustAnchor {
-  return { chainId: genesis.chainId, validators: validatorsOf(genesis) };
+  return {
+    chainId: genesis.chainId,
+    validators: validatorsOf(genesis),
+    schedule: ValidatorSchedule.fromGenesis(genesis),
+  };
+}
+
+/**
+ * Extends a genesis anchor with the validator-set changes a node reports
+ * (GET /v1/validator-sets), trusting none of them blindly: each change's
+ * transaction proof must be signed by the set in force at its block (the
+ * genesis set, or one this function already accepted), and its result must
+ * carry the `validatorSetChanged` event. Changes must come in chain order.
+ */
+export function followValidatorSets(anchor: TrustAnchor, changes: readonly TxProof[]): TrustAnchor {
+  if (!anchor.schedule) invalid("schedule", "the anchor must come from trustAnchorOf(genesis)");
+  const schedule = anchor.schedule.clone();
+  const followed: TrustAnchor = { ...anchor, schedule };
+  for (const proof of changes) {
+    const { result } = verifyTxProof(proof, followed);
+    if (result.code !== "OK") invalid("validatorSet", `the transaction at height ${proof.height} failed`);
+    const events = result.events.filter(
+      (e) => e.contract === VALIDATOR_SET_EVENT.contract && e.name === VALIDATOR_SET_EVENT.name,
+    );
+    if (events.length === 0)
+      invalid("validatorSet", `the transaction at height ${proof.height} changed no validator set`);
+    for (const e of events) schedule.apply(parseValidatorSetChange(e.payload));
+  }
+  return followed;
 }

@@ -25,6 +25,7 @@ export function registerTx(program: Command): void {
       .command("submit")
       .description("sign a transaction with an identity, submit it and wait for its commit")
       .requiredOption("--as <dir>", "identity directory (cert.pem, key.pem) of the signer")
+      .option("--co-sign <dirs...>", "identity directories of further signers (rules that need several parties)")
       .requiredOption("--contract <name>", "contract name, e.g. kv")
       .requiredOption("--fn <name>", "function name, e.g. put")
       .argument("[args...]", "arguments, as strings"),
@@ -33,7 +34,8 @@ export function registerTx(program: Command): void {
     try {
       const identity = await loadIdentity(o.as);
       const client = new CityChainClient({ url: resolveUrl(o), identity });
-      const r = await client.submitTransaction(o.contract, o.fn, ...args);
+      const cosigners = await Promise.all(((o.coSign as string[] | undefined) ?? []).map((d) => loadIdentity(d)));
+      const r = await client.submit({ contract: o.contract, fn: o.fn, args, cosigners });
       print(out, { ...r, returnValue: Buffer.from(r.returnValue ?? new Uint8Array()).toString("base64") }, () => {
         const value = r.returnValue && r.returnValue.length > 0 ? `\n${showBytes(r.returnValue)}` : "";
         return `committed ${r.id} at height ${r.height} (index ${r.index})${value}`;

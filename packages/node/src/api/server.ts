@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi.ts";
 import { registerBlockRoutes } from "./routes-blocks.ts";
 import { registerQueryRoutes } from "./routes-query.ts";
 import { registerTxRoutes } from "./routes-txs.ts";
+import { registerValidatorRoutes } from "./routes-validators.ts";
 import { registerStreamRoute } from "./stream.ts";
 
 /**
@@ -87,6 +88,7 @@ export async function createApiServer(node: CityChainNode): Promise<FastifyInsta
   registerTxRoutes(app, node);
   registerQueryRoutes(app, node);
   registerBlockRoutes(app, node);
+  registerValidatorRoutes(app, node);
   registerStreamRoute(app, node);
   return app;
 }

@@ -50,9 +50,14 @@ export interface BftProducerOptions {
   logger: Logger;
   p2p: P2PNode;
   gate: CommitGate;
-  validators: readonly Validator[];
+  /** The validator set of each height (changes take effect at a height; see ValidatorSchedule). */
+  validators: ValidatorSets;
   params: ChainParams;
-  /** The validator key and address; without them the node follows consensus without voting. */
+  /**
+   * The node's key and address. The core votes only at heights whose set
+   * holds the address, so a node that joins the set later starts voting
+   * then; without them the node follows consensus without voting.
+   */
   key?: KeyPair;
   address?: Uint8Array;
   /** Directory for the consensus WAL and the last-signed state. */
@@ -60,6 +65,13 @@ export interface BftProducerOptions {
   /** Records evidence of equivocation on chain (the node submits it as a transaction). */
   submitEvidence?: (evidence: Uint8Array) => void;
   now?: () => number;
+}
+
+/** Which validators decide each height. */
+export interface ValidatorSets {
+  at(height: number): readonly Validator[];
+  /** First height of the set that governs `height` (proposer rotation restarts there). */
+  fromHeightAt(height: number): number;
 }
 
 /**
@@ -79,7 +91,7 @@ export class BftProducer implements BlockProducer {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly coreOptions: CoreOptions;
   private readonly now: () => number;
-  private proposerCache: { height: number; state: ProposerState } | undefined;
+  private proposerCache: { height: number; fromHeight: number; state: ProposerState } | undefined;
 
   constructor(private readonly o: BftProducerOptions) {
     this.now = o.now ?? Date.now;
@@ -155,16 +167,23 @@ export class BftProducer implements BlockProducer {
     this.enqueue(() => this.carryOut(this.core.handle(event)));
   }
 
-  /** The weighted round-robin state of a height, derived from the genesis set. */
+  /**
+   * The weighted round-robin state of a height: it starts afresh at the first
+   * height of each validator set (genesis, or a change) and advances one step
+   * per height, so every node derives the same proposers from the chain alone.
+   */
   private proposersAt(height: number): ProposerState {
+    const fromHeight = this.o.validators.fromHeightAt(height);
     let c = this.proposerCache;
-    if (!c || c.height > height) {
+    if (!c || c.height > height || c.fromHeight !== fromHeight) {
+      const set = this.o.validators.at(fromHeight);
       c = {
-        height: 1,
-        state: genesisProposerState(this.o.validators.map((v) => ({ address: v.address, power: v.power }))),
+        height: fromHeight,
+        fromHeight,
+        state: genesisProposerState(set.map((v) => ({ address: v.address, power: v.power }))),
       };
     }
-    while (c.height < height) c = { height: c.height + 1, state: nextHeightProposerState(c.state) };
+    while (c.height < height) c = { height: c.height + 1, fromHeight, state: nextHeightProposerState(c.state) };
     this.proposerCache = c;
     return c.state;
   }
@@ -301,7 +320,12 @@ export class BftProducer implements BlockProducer {
       await this.o.app.commit(block, commit, execution);
       this.o.events.publishBlock({ block, commit, execution });
     });
-    this.proposerCache = { height: height + 1, state: next };
+    const fromHeight = this.o.validators.fromHeightAt(height + 1);
+    // The core's successor state holds only while the set stays the same.
+    this.proposerCache =
+      fromHeight === this.o.validators.fromHeightAt(height)
+        ? { height: height + 1, fromHeight, state: next }
+        : undefined;
     // timeoutCommit: let transactions gather before the next height starts.
     // With nothing to order, wait for transactions (or a peer's move, or the
     // empty-block interval) instead of making empty blocks back to back.
@@ -330,13 +354,23 @@ export class BftProducer implements BlockProducer {
     this.timers.add(t);
   }
 
-  private validatorOf(address: Uint8Array): Validator | undefined {
-    return this.o.validators.find((v) => bytesEqual(v.address, address));
+  private validatorOf(address: Uint8Array, height: number): Validator | undefined {
+    return this.o.validators.at(height).find((v) => bytesEqual(v.address, address));
+  }
+
+  /**
+   * Sets are known up to two heights past the tip; a message from further
+   * ahead may come from a validator this node does not know of yet: it is
+   * dropped, and its sender not blamed (the core re-requests by gossip).
+   */
+  private beyondKnownSets(height: number): boolean {
+    return height > this.o.app.info().height + 2;
   }
 
   private onProposal(peer: string, msg: { type: string; [k: string]: unknown }): void {
     const proposal = parseProposal(msg);
-    const v = proposal && this.validatorOf(proposal.proposer);
+    const v = proposal && this.validatorOf(proposal.proposer, proposal.height);
+    if (proposal && !v && this.beyondKnownSets(proposal.height)) return;
     if (!proposal || !v) {
       this.o.p2p.reportMisbehaviour(peer, "malformed proposal or proposer not a validator");
       return;
@@ -358,7 +392,8 @@ export class BftProducer implements BlockProducer {
 
   private onVote(peer: string, msg: { type: string; [k: string]: unknown }): void {
     const vote = parseVote(msg);
-    const v = vote && this.validatorOf(vote.validator);
+    const v = vote && this.validatorOf(vote.validator, vote.height);
+    if (vote && !v && this.beyondKnownSets(vote.height)) return;
     if (!vote || !v) {
       this.o.p2p.reportMisbehaviour(peer, "malformed vote or voter not a validator");
       return;

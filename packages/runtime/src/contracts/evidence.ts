@@ -51,7 +51,10 @@ function parseVote(raw: unknown, s: Shape, field: string): SignedVote {
  * (validator, height, round, type). What happens to the validator is a
  * governance decision.
  */
-export function createEvidenceContract(chainId: string, validators: readonly Validator[]): BuiltinContract {
+export function createEvidenceContract(
+  chainId: string,
+  validatorsAt: (height: number) => readonly Validator[],
+): BuiltinContract {
   return {
     name: EVIDENCE_CONTRACT,
     invoke: {
@@ -75,8 +78,8 @@ export function createEvidenceContract(chainId: string, validators: readonly Val
         const valueA = a.blockHash ? bytesToHex(a.blockHash) : "nil";
         const valueB = b.blockHash ? bytesToHex(b.blockHash) : "nil";
         if (valueA === valueB) invalid("the votes are for the same value");
-        const v = validators.find((x) => bytesToHex(x.address) === bytesToHex(a.validator));
-        if (!v) invalid(`${bytesToHex(a.validator)} is not a validator`);
+        const v = validatorsAt(a.height).find((x) => bytesToHex(x.address) === bytesToHex(a.validator));
+        if (!v) invalid(`${bytesToHex(a.validator)} is not a validator at height ${a.height}`);
         for (const vote of [a, b]) {
           const message = voteSignBytes(chainId, vote.type, vote.height, vote.round, vote.blockHash);
           if (!verifySignature(v.alg, v.publicKey, message, vote.signature))

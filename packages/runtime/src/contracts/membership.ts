@@ -1,6 +1,7 @@
 import { type Identity, type MembershipVerifier, parseCertificate } from "@citychain/crypto";
-import { bytesToUtf8, CityChainError, ErrorCode, utf8ToBytes } from "@citychain/protocol";
+import { bytesToUtf8, CityChainError, ErrorCode, type Genesis, utf8ToBytes } from "@citychain/protocol";
 import type { BuiltinContract, Caller, ContractContext } from "./contract.ts";
+import { createSetValidator, VALSET_HISTORY_PREFIX, VALSET_LATEST_KEY } from "./validator-set.ts";
 
 export const MEMBERSHIP_CONTRACT = "membership";
 export const REVOKED_PREFIX = "revoked/";
@@ -56,11 +57,14 @@ function toJsonBytes(v: unknown): Uint8Array {
  * The membership system contract: organisations publish identities they issued
  * (register) and withdraw them (revoke). A revoked certificate can no longer
  * sign transactions from the block after the revocation on every node.
+ * Admins of a majority of organisations also change the validator set here
+ * (setValidator) until the governance contract takes that over.
  */
-export function createMembershipContract(verifier: MembershipVerifier): BuiltinContract {
+export function createMembershipContract(verifier: MembershipVerifier, genesis: Genesis): BuiltinContract {
   return {
     name: MEMBERSHIP_CONTRACT,
     invoke: {
+      setValidator: createSetValidator(genesis, verifier),
       register(ctx, args) {
         if (args.length !== 1) argsError("membership.register takes 1 argument: the certificate in PEM");
         let identity: Identity;
@@ -135,6 +139,17 @@ export function createMembershipContract(verifier: MembershipVerifier): BuiltinC
       },
     },
     query: {
+      /** The latest announced validator set and every change so far (the genesis set when none). */
+      validators(ctx) {
+        const latest = ctx.getState(VALSET_LATEST_KEY);
+        const changes = ctx
+          .listState(VALSET_HISTORY_PREFIX, MEMBERSHIP_LIST_MAX)
+          .map((e) => JSON.parse(bytesToUtf8(e.value)) as { fromHeight: number });
+        return toJsonBytes({
+          latest: latest ? JSON.parse(bytesToUtf8(latest)) : { fromHeight: 1, validators: genesis.validators },
+          changes,
+        });
+      },
       get(ctx, args) {
         if (args.length !== 1) argsError("membership.get takes a certificate fingerprint (hex)");
         const v = ctx.getState(IDENTITY_PREFIX + args[0]);
