@@ -186,6 +186,14 @@ export function openApiDocument(version: string): object {
           },
         },
       },
+      "/v1/validator-sets": {
+        get: {
+          summary:
+            "The next height's validator set and every change the chain decided, each with the canonical-CBOR proof of its transaction (check them in order from the genesis set: SDK followValidatorSets)",
+          security: signed,
+          responses: { "200": { description: "current set and changes" }, ...errors(401, 403) },
+        },
+      },
       "/v1/status": {
         get: {
           summary: "Node and chain status",
