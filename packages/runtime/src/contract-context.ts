@@ -15,8 +15,6 @@ export const EVENT_PAYLOAD_BYTES_MAX = 64 * 1024;
 
 /** The context one contract call runs in: its own key space, buffered writes, collected events. */
 export class TxContext implements ContractContext {
-  readonly events: ContractEvent[] = [];
-
   constructor(
     readonly contract: string,
     readonly txId: Uint8Array,
@@ -26,7 +24,24 @@ export class TxContext implements ContractContext {
     readonly readOnly: boolean,
     private readonly overlay: Overlay,
     private readonly ledger: Ledger,
+    /** Shared by every contract the transaction touches, in emission order. */
+    readonly events: ContractEvent[] = [],
   ) {}
+
+  /** The same transaction seen from another contract's key space (system contracts, cross-contract calls). */
+  forContract(contract: string): TxContext {
+    return new TxContext(
+      contract,
+      this.txId,
+      this.height,
+      this.timeMs,
+      this.callers,
+      this.readOnly,
+      this.overlay,
+      this.ledger,
+      this.events,
+    );
+  }
 
   getState(key: string): Uint8Array | undefined {
     return this.overlay.get(stateKey(this.contract, key));

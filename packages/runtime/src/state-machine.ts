@@ -41,6 +41,7 @@ import { BoundedMap, BoundedSet } from "./bounded-set.ts";
 import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
 import { createEvidenceContract } from "./contracts/evidence.ts";
+import { createGovernanceContract, GOVERNANCE_CONTRACT } from "./contracts/governance/index.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
@@ -138,7 +139,10 @@ export class CityChainApp implements Application {
     this.genesisHash = genesisHashOf(opts.genesis);
     this.schedule = ValidatorSchedule.fromGenesis(opts.genesis);
     this.membership = new MembershipVerifier(opts.genesis.orgs);
+    const builtinNames = new Set(["membership", "evidence", "kv", "token", GOVERNANCE_CONTRACT]);
+    for (const c of opts.contracts ?? []) builtinNames.add(c.name);
     const builtins = [
+      createGovernanceContract({ genesis: opts.genesis, verifier: this.membership, reserved: builtinNames }),
       createMembershipContract(this.membership, opts.genesis),
       createEvidenceContract(opts.genesis.chainId, (h) => this.validatorsAt(h)),
       kvContract,

@@ -20,6 +20,8 @@ export interface ContractContext {
   /** Keys of this contract starting with prefix, in key order (bounded). */
   listState(prefix: string, limit: number): { key: string; value: Uint8Array }[];
   emit(name: string, payload: Uint8Array): void;
+  /** The same transaction in another contract's key space; for system contracts that act on each other. */
+  forContract(contract: string): ContractContext;
 }
 
 export type ContractFunction = (ctx: ContractContext, args: string[]) => Uint8Array;

@@ -70,37 +70,60 @@ export function createSetValidator(genesis: Genesis, verifier: MembershipVerifie
         `changing the validator set needs signatures of admins of ${needed} of the ${genesis.orgs.length} organisations; this transaction has ${signed.size} (${[...signed].join(", ") || "none"}). Co-sign it with more organisations' admin identities`,
       );
     }
-    let node: Identity;
-    try {
-      node = verifier.validate(new Uint8Array(parseCertificate(certPem).der), ctx.timeMs, () => false);
-    } catch (e) {
-      if (e instanceof CityChainError) throw e;
-      argsError(`membership.setValidator: not a certificate: ${(e as Error).message}`);
-    }
-    if (node.orgId !== orgId) argsError(`the certificate belongs to organisation '${node.orgId}', not '${orgId}'`);
-    if (node.role !== "node") argsError(`a validator key must be a node certificate; this one has role '${node.role}'`);
-    const latest = ctx.getState(VALSET_LATEST_KEY);
-    const current: GenesisValidator[] = latest
-      ? (JSON.parse(bytesToUtf8(latest)) as ValidatorSetChange).validators
-      : genesis.validators;
-    const fingerprint = node.fingerprintHex;
-    const others = current.filter((v) => v.name !== name && parseCertificate(v.cert).fingerprintHex !== fingerprint);
-    const next = power === 0 ? others : [...others, { name, orgId, cert: certPem, power }];
-    if (power === 0 && next.length === current.length) argsError(`'${name}' is not a validator`);
-    if (next.length === 0) argsError("the last validator cannot be removed");
-    if (next.length > VALIDATORS_MAX) argsError(`a validator set holds at most ${VALIDATORS_MAX} validators`);
-    next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    // Same checks every node and client will apply to the event (keys parse, none repeated).
-    validatorsFromEntries(next, "new validator set: 'validators", ErrorCode.CONTRACT_ARGS_INVALID);
-    const change: ValidatorSetChange = { fromHeight: ctx.height + VALIDATOR_SET_DELAY_HEIGHTS, validators: next };
-    const bytes = utf8ToBytes(JSON.stringify(change));
-    ctx.putState(VALSET_LATEST_KEY, bytes);
-    // History keeps the deciding transaction too, so a node can serve its proof to light clients.
-    ctx.putState(
-      valsetHistoryKey(change.fromHeight),
-      utf8ToBytes(JSON.stringify({ ...change, txId: bytesToHex(ctx.txId) })),
-    );
-    ctx.emit(VALIDATOR_SET_EVENT.name, bytes);
-    return bytes;
+    return applyValidatorChange(ctx, genesis, verifier, { name, orgId, certPem, power });
   };
+}
+
+/** One validator's new power (0 removes it), already approved by whoever had to approve it. */
+export interface ValidatorChangeRequest {
+  name: string;
+  orgId: string;
+  certPem: string;
+  power: number;
+}
+
+/**
+ * Applies an approved change: checks the node certificate against its
+ * organisation, builds the whole new set on the latest announced one, records
+ * it to govern from two heights on, and emits `validatorSetChanged`.
+ */
+export function applyValidatorChange(
+  ctx: ContractContext,
+  genesis: Genesis,
+  verifier: MembershipVerifier,
+  req: ValidatorChangeRequest,
+): Uint8Array {
+  const { name, orgId, certPem, power } = req;
+  let node: Identity;
+  try {
+    node = verifier.validate(new Uint8Array(parseCertificate(certPem).der), ctx.timeMs, () => false);
+  } catch (e) {
+    if (e instanceof CityChainError) throw e;
+    argsError(`membership.setValidator: not a certificate: ${(e as Error).message}`);
+  }
+  if (node.orgId !== orgId) argsError(`the certificate belongs to organisation '${node.orgId}', not '${orgId}'`);
+  if (node.role !== "node") argsError(`a validator key must be a node certificate; this one has role '${node.role}'`);
+  const latest = ctx.getState(VALSET_LATEST_KEY);
+  const current: GenesisValidator[] = latest
+    ? (JSON.parse(bytesToUtf8(latest)) as ValidatorSetChange).validators
+    : genesis.validators;
+  const fingerprint = node.fingerprintHex;
+  const others = current.filter((v) => v.name !== name && parseCertificate(v.cert).fingerprintHex !== fingerprint);
+  const next = power === 0 ? others : [...others, { name, orgId, cert: certPem, power }];
+  if (power === 0 && next.length === current.length) argsError(`'${name}' is not a validator`);
+  if (next.length === 0) argsError("the last validator cannot be removed");
+  if (next.length > VALIDATORS_MAX) argsError(`a validator set holds at most ${VALIDATORS_MAX} validators`);
+  next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Same checks every node and client will apply to the event (keys parse, none repeated).
+  validatorsFromEntries(next, "new validator set: 'validators", ErrorCode.CONTRACT_ARGS_INVALID);
+  const change: ValidatorSetChange = { fromHeight: ctx.height + VALIDATOR_SET_DELAY_HEIGHTS, validators: next };
+  const bytes = utf8ToBytes(JSON.stringify(change));
+  ctx.putState(VALSET_LATEST_KEY, bytes);
+  // History keeps the deciding transaction too, so a node can serve its proof to light clients.
+  ctx.putState(
+    valsetHistoryKey(change.fromHeight),
+    utf8ToBytes(JSON.stringify({ ...change, txId: bytesToHex(ctx.txId) })),
+  );
+  ctx.emit(VALIDATOR_SET_EVENT.name, bytes);
+  return bytes;
 }

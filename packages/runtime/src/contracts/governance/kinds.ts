@@ -1,0 +1,138 @@
+import type { MembershipVerifier } from "@citychain/crypto";
+import { bytesToUtf8, CityChainError, ErrorCode, type Genesis, utf8ToBytes } from "@citychain/protocol";
+import { parsePolicy } from "../../policy/policy.ts";
+import type { ContractContext } from "../contract.ts";
+import { MEMBERSHIP_CONTRACT } from "../membership.ts";
+import { applyValidatorChange } from "../validator-set.ts";
+import { bundleComplete } from "./bundles.ts";
+import { POLICY_NAMES, type PolicyName, setPolicy } from "./proposals.ts";
+
+/** A deployed contract: which bundle runs under a name, from which height. */
+export interface ContractDefinition {
+  name: string;
+  sequence: number;
+  /** SHA-256 hex of the bundle. */
+  hash: string;
+  version: string;
+  /** First height whose transactions run this definition. */
+  activeFrom: number;
+  proposalId: number;
+}
+
+const DEFINITION_PREFIX = "contract/";
+const CONTRACT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+export function definitionKey(name: string): string {
+  return DEFINITION_PREFIX + name;
+}
+
+export function readDefinition(ctx: Pick<ContractContext, "getState">, name: string): ContractDefinition | undefined {
+  const v = ctx.getState(definitionKey(name));
+  return v ? (JSON.parse(bytesToUtf8(v)) as ContractDefinition) : undefined;
+}
+
+function argsError(message: string): never {
+  throw new CityChainError({ code: ErrorCode.CONTRACT_ARGS_INVALID }, message);
+}
+
+/** What every kind of proposal provides: which policy decides it, a check of its payload, and its effect. */
+export interface ProposalKind {
+  policy: PolicyName;
+  /** Throws CONTRACT_ARGS_INVALID (or another code) when the payload cannot be executed now. */
+  check(ctx: ContractContext, payload: Record<string, unknown>): void;
+  execute(ctx: ContractContext, payload: Record<string, unknown>, proposalId: number): unknown;
+}
+
+export interface KindDeps {
+  genesis: Genesis;
+  verifier: MembershipVerifier;
+  /** Names taken by built-in contracts. */
+  reserved: ReadonlySet<string>;
+}
+
+function str(p: Record<string, unknown>, field: string): string {
+  const v = p[field];
+  if (typeof v !== "string" || v.length === 0) argsError(`the proposal needs '${field}' (a string)`);
+  return v;
+}
+
+function int(p: Record<string, unknown>, field: string, min: number, max: number): number {
+  const v = p[field];
+  if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max)
+    argsError(`the proposal needs '${field}', an integer from ${min} to ${max}`);
+  return v as number;
+}
+
+export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
+  const checkDeploy = (ctx: ContractContext, p: Record<string, unknown>) => {
+    const name = str(p, "name");
+    if (!CONTRACT_NAME_PATTERN.test(name))
+      argsError("contract names are 1-64 lower-case letters, digits, '-' or '_', starting with a letter");
+    if (deps.reserved.has(name)) argsError(`'${name}' is a built-in contract`);
+    const hash = str(p, "hash");
+    if (!/^[0-9a-f]{64}$/.test(hash)) argsError("'hash' must be the bundle's SHA-256 in lower-case hex");
+    const sequence = int(p, "sequence", 1, 1_000_000);
+    const current = readDefinition(ctx, name);
+    const next = (current?.sequence ?? 0) + 1;
+    if (sequence !== next) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_ARGS_INVALID },
+        `contract '${name}' is at sequence ${current?.sequence ?? 0}; the next definition must have sequence ${next}`,
+      );
+    }
+    if (!bundleComplete(ctx, hash))
+      argsError(`bundle ${hash} is not (completely) uploaded; upload it first (citychain contract deploy does)`);
+    return { name, hash, sequence };
+  };
+  return {
+    deployContract: {
+      policy: "lifecycle",
+      check: (ctx, p) => void checkDeploy(ctx, p),
+      execute(ctx, p, proposalId) {
+        const { name, hash, sequence } = checkDeploy(ctx, p);
+        const def: ContractDefinition = {
+          name,
+          sequence,
+          hash,
+          version: typeof p.version === "string" ? p.version : String(sequence),
+          activeFrom: ctx.height + 1,
+          proposalId,
+        };
+        ctx.putState(definitionKey(name), utf8ToBytes(JSON.stringify(def)));
+        ctx.emit("contractDeployed", utf8ToBytes(JSON.stringify(def)));
+        return def;
+      },
+    },
+    setValidator: {
+      policy: "governance",
+      check(_ctx, p) {
+        str(p, "name");
+        str(p, "orgId");
+        str(p, "cert");
+        int(p, "power", 0, 1_000_000);
+      },
+      execute(ctx, p) {
+        const bytes = applyValidatorChange(ctx.forContract(MEMBERSHIP_CONTRACT), deps.genesis, deps.verifier, {
+          name: str(p, "name"),
+          orgId: str(p, "orgId"),
+          certPem: str(p, "cert"),
+          power: int(p, "power", 0, 1_000_000),
+        });
+        return JSON.parse(bytesToUtf8(bytes));
+      },
+    },
+    setPolicy: {
+      policy: "governance",
+      check(_ctx, p) {
+        const name = str(p, "name");
+        if (!(POLICY_NAMES as readonly string[]).includes(name))
+          argsError(`'name' must be one of ${POLICY_NAMES.join(", ")}`);
+        parsePolicy(str(p, "policy"));
+      },
+      execute(ctx, p) {
+        setPolicy(ctx, str(p, "name") as PolicyName, str(p, "policy"));
+        return { name: p.name, policy: p.policy };
+      },
+    },
+  };
+}

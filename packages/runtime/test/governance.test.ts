@@ -1,0 +1,163 @@
+import { randomBytes } from "node:crypto";
+import { bytesToBase64, bytesToHex, bytesToUtf8, ErrorCode, sha256 } from "@citychain/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_CHUNK_BYTES_MAX, type CityChainApp } from "../src/index.ts";
+import { createFixture, type Fixture, type Member, memberOf } from "./fixture.ts";
+
+let f: Fixture;
+let admin2: Member;
+beforeAll(async () => {
+  f = await createFixture();
+  admin2 = memberOf(await f.issue(f.ca2, "org2", "admin2", "admin"));
+});
+afterAll(async () => {
+  await f.close();
+});
+
+function codeOf(app: CityChainApp, id: Uint8Array): string | undefined {
+  return (app as unknown as { ledger: { getTxLocation(id: Uint8Array): { code: string } } }).ledger.getTxLocation(id)
+    ?.code;
+}
+
+/** Upload transactions for a bundle, pieces in the given order. */
+function uploads(bundle: Uint8Array, order?: number[]) {
+  const hash = bytesToHex(sha256(bundle));
+  const count = Math.ceil(bundle.length / BUNDLE_CHUNK_BYTES_MAX);
+  const idx = order ?? [...Array(count).keys()];
+  return {
+    hash,
+    txs: idx.map((i) =>
+      f.tx([f.admin1], "governance", "upload", [
+        hash,
+        String(bundle.length),
+        String(i),
+        String(count),
+        bytesToBase64(bundle.subarray(i * BUNDLE_CHUNK_BYTES_MAX, (i + 1) * BUNDLE_CHUNK_BYTES_MAX)),
+      ]),
+    ),
+  };
+}
+
+const query = async (app: CityChainApp, fn: string, ...args: string[]) =>
+  JSON.parse(bytesToUtf8(await app.query({ contract: "governance", fn, args })));
+
+describe("governance system contract", () => {
+  it("deploys a contract once a majority of organisations' admins approve, at the next height", async () => {
+    const app = await f.openApp();
+    const bundle = new Uint8Array(randomBytes(BUNDLE_CHUNK_BYTES_MAX * 2 + 1000));
+    const up = uploads(bundle, [2, 0, 1]);
+    const payload = JSON.stringify({ name: "asset", sequence: 1, hash: up.hash, version: "1.0" });
+    const early = f.tx([f.admin1], "governance", "propose", ["deployContract", payload]);
+    await f.commitBlock(app, [early.bytes]);
+    expect(codeOf(app, early.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+
+    await f.commitBlock(
+      app,
+      up.txs.map((t) => t.bytes),
+    );
+    for (const t of up.txs) expect(codeOf(app, t.id)).toBe("OK");
+    const byMember = f.tx([f.member1], "governance", "propose", ["deployContract", payload]);
+    const proposal = f.tx([f.admin1], "governance", "propose", ["deployContract", payload]);
+    await f.commitBlock(app, [byMember.bytes, proposal.bytes]);
+    expect(codeOf(app, byMember.id)).toBe(ErrorCode.ACCESS_DENIED);
+    expect(codeOf(app, proposal.id)).toBe("OK");
+    const [open] = await query(app, "list", "open");
+    expect(open).toMatchObject({
+      kind: "deployContract",
+      votes: { org1: "yes" },
+      status: "open",
+      policy: "MAJORITY admin",
+    });
+    await expect(app.query({ contract: "governance", fn: "contract", args: ["asset"] })).rejects.toMatchObject({
+      code: ErrorCode.CONTRACT_NOT_FOUND,
+    });
+
+    const vote = f.tx([admin2], "governance", "vote", [String(open.id), "yes"]);
+    const block = await f.commitBlock(app, [vote.bytes]);
+    expect(codeOf(app, vote.id)).toBe("OK");
+    const def = await query(app, "contract", "asset");
+    expect(def).toMatchObject({ name: "asset", sequence: 1, hash: up.hash, version: "1.0" });
+    expect(def.activeFrom).toBe(block.header.height + 1);
+    expect((await query(app, "get", String(open.id))).status).toBe("executed");
+
+    // Voting again on a decided proposal, and re-deploying the same sequence, are refused.
+    const late = f.tx([admin2], "governance", "vote", [String(open.id), "no"]);
+    const again = f.tx([f.admin1, admin2], "governance", "propose", ["deployContract", payload]);
+    await f.commitBlock(app, [late.bytes, again.bytes]);
+    expect(codeOf(app, late.id)).toBe(ErrorCode.PROPOSAL_CLOSED);
+    expect(codeOf(app, again.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+
+    // An upgrade co-signed by both admins decides in one transaction.
+    const upgrade = f.tx([f.admin1, admin2], "governance", "propose", [
+      "deployContract",
+      JSON.stringify({ name: "asset", sequence: 2, hash: up.hash }),
+    ]);
+    await f.commitBlock(app, [upgrade.bytes]);
+    expect(codeOf(app, upgrade.id)).toBe("OK");
+    expect((await query(app, "contract", "asset")).sequence).toBe(2);
+  });
+
+  it("rejects a proposal that can no longer pass, and changes its own policies by proposal", async () => {
+    const app = await f.openApp();
+    const p = f.tx([f.admin1], "governance", "propose", [
+      "setPolicy",
+      JSON.stringify({ name: "lifecycle", policy: "ANY admin" }),
+    ]);
+    await f.commitBlock(app, [p.bytes]);
+    const no = f.tx([admin2], "governance", "vote", ["1", "no"]);
+    await f.commitBlock(app, [no.bytes]);
+    expect((await query(app, "get", "1")).status).toBe("rejected");
+    expect((await query(app, "policies")).lifecycle).toBe("MAJORITY admin");
+
+    const both = f.tx([f.admin1, admin2], "governance", "propose", [
+      "setPolicy",
+      JSON.stringify({ name: "lifecycle", policy: "ANY admin" }),
+    ]);
+    const badPolicy = f.tx([f.admin1], "governance", "propose", [
+      "setPolicy",
+      JSON.stringify({ name: "lifecycle", policy: "XOR('org1.admin')" }),
+    ]);
+    const badKind = f.tx([f.admin1], "governance", "propose", ["launchRocket", "{}"]);
+    const badJson = f.tx([f.admin1], "governance", "propose", ["setPolicy", "{"]);
+    await f.commitBlock(app, [both.bytes, badPolicy.bytes, badKind.bytes, badJson.bytes]);
+    expect(codeOf(app, both.id)).toBe("OK");
+    expect(codeOf(app, badPolicy.id)).toBe(ErrorCode.POLICY_INVALID);
+    expect(codeOf(app, badKind.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    expect(codeOf(app, badJson.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    expect((await query(app, "policies")).lifecycle).toBe("ANY admin");
+  });
+
+  it("refuses the last piece when the pieces do not hash to the announced bundle, and accepts them sent again", async () => {
+    const app = await f.openApp();
+    const bundle = new Uint8Array(randomBytes(BUNDLE_CHUNK_BYTES_MAX + 10));
+    const wrong = new Uint8Array(bundle);
+    wrong[5] ^= 1;
+    const up = uploads(bundle);
+    const forged = uploads(wrong).txs[0];
+    // The forged first piece claims the real hash.
+    const forgedTx = f.tx([f.admin1], "governance", "upload", [
+      up.hash,
+      String(bundle.length),
+      "0",
+      "2",
+      bytesToBase64(wrong.subarray(0, BUNDLE_CHUNK_BYTES_MAX)),
+    ]);
+    expect(forged).toBeDefined();
+    await f.commitBlock(app, [forgedTx.bytes]);
+    const last = up.txs[1];
+    await f.commitBlock(app, [last.bytes]);
+    expect(codeOf(app, last.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    const again = uploads(bundle);
+    await f.commitBlock(
+      app,
+      again.txs.map((t) => t.bytes),
+    );
+    for (const t of again.txs) expect(codeOf(app, t.id)).toBe("OK");
+    const deploy = f.tx([f.admin1, admin2], "governance", "propose", [
+      "deployContract",
+      JSON.stringify({ name: "doc", sequence: 1, hash: up.hash }),
+    ]);
+    await f.commitBlock(app, [deploy.bytes]);
+    expect(codeOf(app, deploy.id)).toBe("OK");
+  });
+});
