@@ -1,4 +1,4 @@
-import type { Ledger } from "@citychain/ledger";
+import { type Ledger, STATE_RANGE_LIMIT_MAX } from "@citychain/ledger";
 import {
   bytesToUtf8,
   CityChainError,
@@ -9,7 +9,7 @@ import {
 } from "@citychain/protocol";
 import type { Caller, ContractContext } from "./contracts/contract.ts";
 import type { Overlay } from "./overlay.ts";
-import { contractPrefix, stateKey } from "./state-keys.ts";
+import { contractPrefix, prefixEnd, stateKey } from "./state-keys.ts";
 
 export const EVENT_PAYLOAD_BYTES_MAX = 64 * 1024;
 
@@ -56,18 +56,34 @@ export class TxContext implements ContractContext {
   }
 
   listState(prefix: string, limit: number): { key: string; value: Uint8Array }[] {
-    const full = stateKey(this.contract, prefix);
+    const lo = stateKey(this.contract, prefix);
+    return this.rangeOf(lo, prefixEnd(lo), limit);
+  }
+
+  /**
+   * Keys `startKey <= k < endKey` of this contract (`endKey` "" for no upper
+   * bound), in byte order, committed state merged with the uncommitted
+   * writes of the blocks and the transaction under this context.
+   */
+  rangeState(startKey: string, endKey: string, limit: number): { key: string; value: Uint8Array }[] {
+    const lo = stateKey(this.contract, startKey);
+    const hi = endKey === "" ? prefixEnd(contractPrefix(this.contract)) : stateKey(this.contract, endKey);
+    return this.rangeOf(lo, hi, limit);
+  }
+
+  private rangeOf(lo: Uint8Array, hi: Uint8Array | undefined, limit: number): { key: string; value: Uint8Array }[] {
     const nsLen = contractPrefix(this.contract).length;
-    const merged = new Map<string, Uint8Array | null>();
-    for (const { key, value } of this.ledger.getStateRange({ prefix: full, limit })) {
-      merged.set(Buffer.from(key).toString("latin1"), value);
-    }
-    // Apply uncommitted writes, outermost (block) first, then the transaction's own.
+    // Uncommitted writes, outermost (oldest block) first, then the transaction's own.
     const chain: Overlay[] = [];
     for (let o: Overlay | undefined = this.overlay; o; o = o.parent) chain.unshift(o);
-    for (const o of chain) {
-      for (const w of o.writesWithPrefix(full)) merged.set(Buffer.from(w.key).toString("latin1"), w.value);
+    const pending = chain.flatMap((o) => o.writesInRange(lo, hi));
+    // Each pending write can hide at most one committed entry: read that many more.
+    const fetch = Math.min(limit + pending.length, STATE_RANGE_LIMIT_MAX);
+    const merged = new Map<string, Uint8Array | null>();
+    for (const { key, value } of this.ledger.getStateRange({ start: lo, ...(hi ? { end: hi } : {}), limit: fetch })) {
+      merged.set(Buffer.from(key).toString("latin1"), value);
     }
+    for (const w of pending) merged.set(Buffer.from(w.key).toString("latin1"), w.value);
     const out: { key: string; value: Uint8Array }[] = [];
     for (const k of [...merged.keys()].sort()) {
       const v = merged.get(k);
@@ -75,6 +91,11 @@ export class TxContext implements ContractContext {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** Past values of a key of this contract, oldest first, from committed blocks. */
+  history(key: string, limit: number): { height: number; txId: Uint8Array; value: Uint8Array | null }[] {
+    return this.ledger.getHistory(stateKey(this.contract, key), { limit });
   }
 
   emit(name: string, payload: Uint8Array): void {

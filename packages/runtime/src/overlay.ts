@@ -69,6 +69,15 @@ export class Overlay {
     return out;
   }
 
+  /** Own writes (not the parent's) with lo <= key < hi (hi undefined: no upper bound). */
+  writesInRange(lo: Uint8Array, hi: Uint8Array | undefined): StateWrite[] {
+    const out: StateWrite[] = [];
+    for (const w of this.writes.values()) {
+      if (Buffer.compare(w.key, lo) >= 0 && (hi === undefined || Buffer.compare(w.key, hi) < 0)) out.push(w);
+    }
+    return out;
+  }
+
   mergeInto(parent: Overlay): void {
     for (const w of this.writes.values()) parent.writes.set(Buffer.from(w.key).toString("latin1"), w);
   }
