@@ -4,6 +4,7 @@ export * from "./build-tx.ts";
 export * from "./client.ts";
 export * from "./genesis.ts";
 export * from "./http.ts";
+export * from "./lifecycle.ts";
 export * from "./proof-codec.ts";
 export * from "./subscribe.ts";
 export * from "./verify-proof.ts";

@@ -1,4 +1,6 @@
 import {
+  CONTRACT_BUNDLE_BYTES_MAX,
+  CONTRACT_BUNDLE_CHUNK_BYTES_MAX,
   base64ToBytes,
   bytesToHex,
   bytesToUtf8,
@@ -9,9 +11,8 @@ import {
 } from "@citychain/protocol";
 import type { ContractContext } from "../contract.ts";
 
-/** Largest chaincode bundle the chain stores, and the largest piece one transaction carries. */
-export const BUNDLE_BYTES_MAX = 8 * 1024 * 1024;
-export const BUNDLE_CHUNK_BYTES_MAX = 128 * 1024;
+export const BUNDLE_BYTES_MAX = CONTRACT_BUNDLE_BYTES_MAX;
+export const BUNDLE_CHUNK_BYTES_MAX = CONTRACT_BUNDLE_CHUNK_BYTES_MAX;
 const BUNDLE_PREFIX = "bundle/";
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -96,4 +97,15 @@ export function readBundle(ctx: Pick<ContractContext, "getState">, hash: string)
   const meta = JSON.parse(bytesToUtf8(stored)) as BundleMeta;
   if (meta.received.length !== meta.chunks) return undefined;
   return readBundleChunks(ctx as ContractContext, hash, meta.chunks);
+}
+
+/** Upload progress of a bundle: which pieces the chain has. */
+export function bundleStatus(
+  ctx: Pick<ContractContext, "getState">,
+  hash: string,
+): { hash: string; complete: boolean; received: number; of: number } {
+  const stored = ctx.getState(metaKey(hash));
+  if (!stored) return { hash, complete: false, received: 0, of: 0 };
+  const meta = JSON.parse(bytesToUtf8(stored)) as BundleMeta;
+  return { hash, complete: meta.received.length === meta.chunks, received: meta.received.length, of: meta.chunks };
 }

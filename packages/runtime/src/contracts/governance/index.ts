@@ -1,6 +1,6 @@
 import { bytesToUtf8, CityChainError, ErrorCode, utf8ToBytes } from "@citychain/protocol";
 import type { BuiltinContract, ContractContext } from "../contract.ts";
-import { uploadChunk } from "./bundles.ts";
+import { bundleStatus, uploadChunk } from "./bundles.ts";
 import { createKinds, type KindDeps, readDefinition } from "./kinds.ts";
 import {
   adminOrgsOf,
@@ -142,6 +142,10 @@ export function createGovernanceContract(deps: KindDeps): BuiltinContract {
           .map((e) => JSON.parse(bytesToUtf8(e.value)) as Proposal)
           .filter((p) => args[0] === undefined || p.status === args[0]);
         return json(all);
+      },
+      /** bundle(hash) → upload progress of a contract bundle. */
+      bundle(ctx, args) {
+        return json(bundleStatus(ctx, args[0] ?? ""));
       },
       policies(ctx) {
         return json(Object.fromEntries(POLICY_NAMES.map((n) => [n, policyOf(ctx, n)])));
