@@ -91,4 +91,6 @@ export interface QueryRequest {
   contract: string;
   fn: string;
   args: string[];
+  /** DER certificate of the authenticated requester, when there is one: contracts see it as the caller. */
+  callerCert?: Uint8Array;
 }

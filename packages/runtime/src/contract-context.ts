@@ -8,7 +8,7 @@ import {
   NAME_CHARS_MAX,
 } from "@citychain/protocol";
 import type { Caller, ContractContext } from "./contracts/contract.ts";
-import type { Overlay } from "./overlay.ts";
+import { Overlay } from "./overlay.ts";
 import { contractPrefix, prefixEnd, stateKey } from "./state-keys.ts";
 
 export const EVENT_PAYLOAD_BYTES_MAX = 64 * 1024;
@@ -27,6 +27,35 @@ export class TxContext implements ContractContext {
     /** Shared by every contract the transaction touches, in emission order. */
     readonly events: ContractEvent[] = [],
   ) {}
+
+  /**
+   * A call into another contract inside this transaction: its writes and
+   * events go to a child overlay and are kept only if `merge` is called
+   * (Fabric's invokeChaincode: a failed callee changes nothing, the caller
+   * decides what to do).
+   */
+  nested(contract: string): { ctx: TxContext; merge(): void } {
+    const child = new Overlay((k) => this.overlay.get(k), this.overlay);
+    const events: ContractEvent[] = [];
+    const ctx = new TxContext(
+      contract,
+      this.txId,
+      this.height,
+      this.timeMs,
+      this.callers,
+      this.readOnly,
+      child,
+      this.ledger,
+      events,
+    );
+    return {
+      ctx,
+      merge: () => {
+        child.mergeInto(this.overlay);
+        this.events.push(...events);
+      },
+    };
+  }
 
   /** The same transaction seen from another contract's key space (system contracts, cross-contract calls). */
   forContract(contract: string): TxContext {

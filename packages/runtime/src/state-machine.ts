@@ -46,6 +46,7 @@ import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
 import { VALSET_HISTORY_PREFIX } from "./contracts/validator-set.ts";
+import { DeployedContracts, ExecutionScope, type SandboxedContract } from "./deployed/executor.ts";
 import { genesisHashOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
 import { stateKey } from "./state-keys.ts";
@@ -73,6 +74,13 @@ export interface AppOptions {
   verifyPool: VerifyPool;
   /** Extra built-in contracts beyond membership and kv. */
   contracts?: BuiltinContract[];
+  /**
+   * Loads a contract bundle into the deterministic sandbox. Without it,
+   * contracts deployed through governance cannot run (their transactions
+   * fail with CONTRACT_NOT_FOUND).
+   */
+  loadContract?: (bundle: Uint8Array) => SandboxedContract;
+  log?: (contract: string, level: "debug" | "info" | "warn" | "error", message: string) => void;
 }
 
 interface Execution extends BlockExecution {
@@ -112,6 +120,7 @@ export class CityChainApp implements Application {
   private readonly ledger: Ledger;
   private readonly pool: VerifyPool;
   private readonly contracts = new Map<string, BuiltinContract>();
+  private readonly deployed: DeployedContracts | undefined;
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly recentTxIds = new BoundedSet(RECENT_TX_IDS_MAX);
   private readonly executions = new Map<string, Execution>();
@@ -152,6 +161,31 @@ export class CityChainApp implements Application {
       this.contracts.set(c.name, c);
     }
     this.last = { height: 0, hash: ZERO_HASH, timeMs: opts.genesis.genesisTimeMs, appHash: sha256(this.genesisHash) };
+    if (opts.loadContract) {
+      this.deployed = new DeployedContracts({
+        load: opts.loadContract,
+        chainId: opts.genesis.chainId,
+        orgIds: opts.genesis.orgs.map((o) => o.id),
+        ledger: opts.ledger,
+        log: opts.log,
+      });
+    }
+  }
+
+  /** A context for reading committed state (and the pending block's writes) as of the next height. */
+  private readContext(contract: string): TxContext {
+    const base = this.pending?.overlay;
+    const overlay = base ? new Overlay((k) => base.get(k), base) : new Overlay(this.readLedger);
+    return new TxContext(
+      contract,
+      new Uint8Array(32),
+      this.last.height + 1,
+      this.last.timeMs,
+      [],
+      true,
+      overlay,
+      this.ledger,
+    );
   }
 
   /** Opens the application over a ledger, binding a new ledger to this genesis. */
@@ -246,9 +280,16 @@ export class CityChainApp implements Application {
     }
     const contract = this.contracts.get(body.contract);
     if (!contract) {
+      // Deployed contracts check their functions when they run, as Fabric's dispatcher does.
+      if (this.deployed?.definition(this.readContext(body.contract), body.contract)) {
+        if (this.recentTxIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
+          throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
+        }
+        return;
+      }
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
-        `no contract named '${body.contract}' is deployed; known: ${[...this.contracts.keys()].join(", ")}`,
+        `no contract named '${body.contract}' is deployed; known: ${this.contractNames().join(", ")}`,
       );
     }
     if (!(body.fn in contract.invoke) && !(body.fn in contract.query)) {
@@ -359,6 +400,7 @@ export class CityChainApp implements Application {
       );
     }
     const blockOverlay = this.newBlockOverlay();
+    const scope = new ExecutionScope();
     const out: Executed = { included: [], results: [], writes: [], events: [], blockOverlay, invalid: [] };
     const seen = new Set<string>();
     let bytes = 0;
@@ -392,12 +434,10 @@ export class CityChainApp implements Application {
       bytes += tx.bytes.length;
       const txIndex = out.included.length;
       out.included.push(tx);
-      const contract = this.contracts.get(tx.body.contract) as BuiltinContract;
-      const fn = contract.invoke[tx.body.fn] ?? contract.query[tx.body.fn];
       const txOverlay = new Overlay((k) => blockOverlay.get(k), blockOverlay);
       const ctx = new TxContext(tx.body.contract, tx.id, height, timeMs, callers, false, txOverlay, this.ledger);
       try {
-        const returnValue = fn(ctx, tx.body.args);
+        const returnValue = this.call(scope, ctx, tx.body.fn, tx.body.args);
         txOverlay.mergeInto(blockOverlay);
         out.results.push({ code: "OK", message: "", returnValue, events: ctx.events });
         out.writes.push({ txIndex, txId: tx.id, writes: txOverlay.list() });
@@ -573,38 +613,67 @@ export class CityChainApp implements Application {
     }
   }
 
-  async query(req: QueryRequest): Promise<Uint8Array> {
-    const contract = this.contracts.get(req.contract);
-    if (!contract) {
+  /**
+   * Runs one contract function in a context: a built-in contract's function,
+   * or a deployed contract in the execution's sandbox realm. Throws the
+   * function's coded error; the caller discards the context's writes then.
+   */
+  private call(scope: ExecutionScope, ctx: TxContext, fn: string, args: string[]): Uint8Array {
+    const builtin = this.contracts.get(ctx.contract);
+    if (builtin) {
+      const f = builtin.invoke[fn] ?? builtin.query[fn];
+      if (!f) {
+        throw new CityChainError(
+          { code: ErrorCode.CONTRACT_FUNCTION_NOT_FOUND },
+          `contract '${ctx.contract}' has no function '${fn}'`,
+        );
+      }
+      return f(ctx, args);
+    }
+    const def = this.deployed?.definition(ctx, ctx.contract);
+    if (!this.deployed || !def) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
-        `no contract named '${req.contract}' is deployed; known: ${[...this.contracts.keys()].join(", ")}`,
+        `no contract named '${ctx.contract}' is deployed at height ${ctx.height}`,
       );
     }
-    const fn = contract.query[req.fn] ?? contract.invoke[req.fn];
-    if (!fn) {
+    return this.deployed.run(scope, ctx, def, fn, args);
+  }
+
+  async query(req: QueryRequest): Promise<Uint8Array> {
+    if (!this.contracts.has(req.contract) && !this.deployed?.definition(this.readContext(req.contract), req.contract)) {
       throw new CityChainError(
-        { code: ErrorCode.CONTRACT_FUNCTION_NOT_FOUND },
-        `contract '${req.contract}' has no function '${req.fn}'`,
+        { code: ErrorCode.CONTRACT_NOT_FOUND },
+        `no contract named '${req.contract}' is deployed; known: ${this.contractNames().join(", ")}`,
       );
     }
-    // Writes of an evaluated call are discarded, as with Fabric's evaluateTransaction.
+    // Writes of an evaluated call are discarded, as with Fabric's evaluateTransaction; reads see durable state.
     const overlay = new Overlay((k) => this.ledger.getState(k));
     const ctx = new TxContext(
       req.contract,
       new Uint8Array(32),
       this.last.height,
       this.last.timeMs,
-      [],
+      req.callerCert
+        ? [
+            {
+              kind: "member",
+              identity: this.membership.validate(req.callerCert, this.last.timeMs, this.isRevokedCommitted),
+            },
+          ]
+        : [],
       true,
       overlay,
       this.ledger,
     );
-    return fn(ctx, req.args);
+    return this.call(new ExecutionScope(), ctx, req.fn, req.args);
   }
 
-  /** Names of the contracts this application runs. */
+  /** Names of the contracts this application runs: built-in ones, then those deployed through governance. */
   contractNames(): string[] {
-    return [...this.contracts.keys()];
+    const deployed = this.readContext(GOVERNANCE_CONTRACT)
+      .listState("contract/", 1_000)
+      .map((e) => e.key.slice("contract/".length));
+    return [...this.contracts.keys(), ...deployed];
   }
 }

@@ -18,7 +18,8 @@ export function registerQueryRoutes(app: FastifyInstance, node: CityChainNode): 
     const req = parseOrThrow(queryBody, request.body, "body");
     let result: Uint8Array;
     try {
-      result = await node.app.query(req);
+      // The authenticated requester is the caller a contract sees (ctx.clientIdentity).
+      result = await node.app.query({ ...req, callerCert: request.caller?.certDer });
     } catch (e) {
       if (isCityChainError(e)) throw e;
       // Contract code failed on this input: the caller's problem to fix, not a node fault.

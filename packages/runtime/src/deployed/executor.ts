@@ -1,0 +1,145 @@
+import type { ContractHost, HostInvokeResult } from "@citychain/contract-api/host";
+import type { Ledger } from "@citychain/ledger";
+import { CityChainError, ErrorCode, hexToBytes } from "@citychain/protocol";
+import { BoundedMap } from "../bounded-set.ts";
+import type { TxContext } from "../contract-context.ts";
+import { readBundle } from "../contracts/governance/bundles.ts";
+import { type ContractDefinition, readDefinition } from "../contracts/governance/kinds.ts";
+import { GOVERNANCE_CONTRACT } from "../contracts/governance/proposals.ts";
+import { createContractHost } from "./host.ts";
+
+/** Contract-to-contract calls (invokeChaincode) nest at most this deep. */
+export const CONTRACT_CALL_DEPTH_MAX = 8;
+/** Deterministic execution budget of one transaction, in instrumentation ticks (loop iterations and calls). */
+export const CONTRACT_TX_BUDGET_TICKS = 20_000_000;
+/** Compiled bundles kept in memory. */
+export const SANDBOX_CACHE_MAX = 32;
+
+/** What the runtime needs of a sandboxed contract (implemented by `sandbox/`). */
+export interface SandboxedContract {
+  createRealm(): ContractRealm;
+}
+
+export interface ContractRealm {
+  invoke(
+    host: ContractHost,
+    opts: { seed: Uint8Array; budget: number },
+  ): { status: number; message: string; payload: Uint8Array; code?: string; ticksUsed?: number };
+}
+
+/** One block's (or one query's) realms: a fresh realm per contract per execution, shared by its transactions in order. */
+export class ExecutionScope {
+  readonly realms = new Map<string, ContractRealm>();
+}
+
+export interface DeployedContractsOptions {
+  load(bundle: Uint8Array): SandboxedContract;
+  chainId: string;
+  orgIds: readonly string[];
+  ledger: Ledger;
+  log?(contract: string, level: "debug" | "info" | "warn" | "error", message: string): void;
+}
+
+/**
+ * Runs contracts deployed through governance: finds the definition live at
+ * the block's height (in state, so every node agrees), loads its bundle into
+ * the sandbox (compiled once per bundle hash), and invokes it in the
+ * execution's realm with a host over the transaction's context.
+ */
+export class DeployedContracts {
+  private readonly sandboxes = new BoundedMap<SandboxedContract>(SANDBOX_CACHE_MAX);
+
+  constructor(private readonly o: DeployedContractsOptions) {}
+
+  /** The definition of `name` live at the context's height, if any. */
+  definition(ctx: TxContext, name: string): ContractDefinition | undefined {
+    const def = readDefinition(ctx.forContract(GOVERNANCE_CONTRACT), name);
+    return def && def.activeFrom <= ctx.height ? def : undefined;
+  }
+
+  /**
+   * Runs `fn(args)` of the deployed contract the context belongs to. Returns
+   * the payload; throws a CityChainError with the contract's code when the
+   * invocation fails (the caller discards the transaction's writes).
+   */
+  run(
+    scope: ExecutionScope,
+    ctx: TxContext,
+    def: ContractDefinition,
+    fn: string,
+    args: readonly string[],
+    depth = 0,
+  ): Uint8Array {
+    const realm = this.realmOf(scope, ctx, def);
+    const host = createContractHost({
+      ctx,
+      chainId: this.o.chainId,
+      args: [fn, ...args],
+      transient: [],
+      orgIds: this.o.orgIds,
+      invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, depth + 1),
+      blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
+      log: (level, message) => this.o.log?.(def.name, level, message),
+    });
+    const out = realm.invoke(host, { seed: hexToBytes(host.txId), budget: CONTRACT_TX_BUDGET_TICKS });
+    if (out.status < 200 || out.status >= 400) {
+      throw new CityChainError(
+        { code: out.code ?? ErrorCode.CONTRACT_FAILED },
+        out.message || `contract '${def.name}' failed`,
+      );
+    }
+    return new Uint8Array(out.payload);
+  }
+
+  private invokeNested(
+    scope: ExecutionScope,
+    ctx: TxContext,
+    name: string,
+    args: readonly string[],
+    depth: number,
+  ): HostInvokeResult {
+    const fail = (code: string, message: string): HostInvokeResult => ({
+      status: 500,
+      message: `${code}: ${message}`,
+      payload: new Uint8Array(0),
+    });
+    if (depth > CONTRACT_CALL_DEPTH_MAX) {
+      return fail(
+        ErrorCode.CONTRACT_CALL_DEPTH_EXCEEDED,
+        `contract calls nest at most ${CONTRACT_CALL_DEPTH_MAX} deep`,
+      );
+    }
+    const callee = ctx.nested(name);
+    const def = this.definition(callee.ctx, name);
+    if (!def) return fail(ErrorCode.CONTRACT_NOT_FOUND, `no contract named '${name}' is deployed`);
+    const [fn = "", ...rest] = args;
+    try {
+      const payload = this.run(scope, callee.ctx, def, fn, rest, depth);
+      callee.merge();
+      return { status: 200, message: "", payload };
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? ErrorCode.CONTRACT_FAILED;
+      return fail(code, (e as Error).message);
+    }
+  }
+
+  private realmOf(scope: ExecutionScope, ctx: TxContext, def: ContractDefinition): ContractRealm {
+    let realm = scope.realms.get(def.hash);
+    if (realm) return realm;
+    let sandbox = this.sandboxes.get(def.hash);
+    if (!sandbox) {
+      const bytes = readBundle(ctx.forContract(GOVERNANCE_CONTRACT), def.hash);
+      if (!bytes) {
+        throw new CityChainError(
+          { code: ErrorCode.INTERNAL },
+          `bundle ${def.hash} of contract '${def.name}' is missing from state`,
+        );
+      }
+      sandbox = this.o.load(bytes);
+      this.sandboxes.set(def.hash, sandbox);
+    }
+    realm = sandbox.createRealm();
+    scope.realms.set(def.hash, realm);
+    return realm;
+  }
+}
