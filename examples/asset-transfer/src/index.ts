@@ -1,0 +1,5 @@
+import { AssetContract } from './assetContract';
+
+export { AssetContract } from './assetContract';
+
+export const contracts: any[] = [AssetContract];
