@@ -8,6 +8,7 @@ import { join } from "node:path";
 const ALLOWED: Record<string, string[]> = {
   protocol: [],
   "contract-api": [],
+  apps: ["protocol", "contract-api"],
   crypto: ["protocol"],
   ledger: ["protocol"],
   consensus: ["protocol"],
