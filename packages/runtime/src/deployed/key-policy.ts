@@ -17,20 +17,20 @@ const FABRIC_ROLES: Record<string, PolicyRole> = {
  * Decodes a key-level endorsement policy. Two forms: policy text in Fabric's
  * signature-policy syntax (`OR('org1.member', 'org2.member')`), or the JSON
  * that the contract API's `KeyEndorsementPolicy.getPolicy()` produces,
- * `{"orgs": {"org1": "MEMBER", ...}}` or `{"role": "MEMBER", "orgs": ["org1", ...]}`,
+ * `{"type": "signedBy-all-of-orgs", "orgs": [{"mspId": "org1", "role": "MEMBER"}, ...]}`,
  * which, as Fabric's KeyEndorsementPolicy, needs every listed organisation.
  */
 export function decodeKeyPolicy(bytes: Uint8Array, key: string): Policy {
   const text = bytesToUtf8(bytes).trim();
   if (!text.startsWith("{")) return parsePolicy(text);
-  let v: { role?: string; orgs?: string[] | Record<string, string> };
+  let v: { role?: string; orgs?: (string | { mspId: string; role: string })[] | Record<string, string> };
   try {
     v = JSON.parse(text);
   } catch {
     v = {};
   }
   const entries: [string, string][] = Array.isArray(v.orgs)
-    ? v.orgs.map((o) => [String(o), v.role ?? "MEMBER"])
+    ? v.orgs.map((o) => (typeof o === "string" ? [o, v.role ?? "MEMBER"] : [String(o?.mspId), String(o?.role)]))
     : Object.entries(v.orgs ?? {}).map(([o, r]) => [o, String(r)]);
   if (entries.length === 0 || entries.some(([, r]) => !FABRIC_ROLES[r])) {
     throw new CityChainError(
