@@ -46,7 +46,12 @@ import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
 import { VALSET_HISTORY_PREFIX } from "./contracts/validator-set.ts";
-import { DeployedContracts, ExecutionScope, type SandboxedContract } from "./deployed/executor.ts";
+import {
+  DeployedContracts,
+  ExecutionScope,
+  type NativeChaincode,
+  type SandboxedContract,
+} from "./deployed/executor.ts";
 import { genesisHashOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
 import { stateKey } from "./state-keys.ts";
@@ -80,6 +85,8 @@ export interface AppOptions {
    * fail with CONTRACT_NOT_FOUND).
    */
   loadContract?: (bundle: Uint8Array) => SandboxedContract;
+  /** Contract-API chaincode compiled into the node (the smart-city applications), by name. */
+  nativeChaincodes?: NativeChaincode[];
   log?: (contract: string, level: "debug" | "info" | "warn" | "error", message: string) => void;
 }
 
@@ -120,7 +127,9 @@ export class CityChainApp implements Application {
   private readonly ledger: Ledger;
   private readonly pool: VerifyPool;
   private readonly contracts = new Map<string, BuiltinContract>();
-  private readonly deployed: DeployedContracts | undefined;
+  private readonly deployed: DeployedContracts;
+  private readonly natives = new Map<string, NativeChaincode>();
+  private readonly sandboxEnabled: boolean;
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly recentTxIds = new BoundedSet(RECENT_TX_IDS_MAX);
   private readonly executions = new Map<string, Execution>();
@@ -161,14 +170,24 @@ export class CityChainApp implements Application {
       this.contracts.set(c.name, c);
     }
     this.last = { height: 0, hash: ZERO_HASH, timeMs: opts.genesis.genesisTimeMs, appHash: sha256(this.genesisHash) };
-    if (opts.loadContract) {
-      this.deployed = new DeployedContracts({
-        load: opts.loadContract,
-        chainId: opts.genesis.chainId,
-        orgIds: opts.genesis.orgs.map((o) => o.id),
-        ledger: opts.ledger,
-        log: opts.log,
-      });
+    this.sandboxEnabled = opts.loadContract !== undefined;
+    this.deployed = new DeployedContracts({
+      load:
+        opts.loadContract ??
+        (() => {
+          throw new CityChainError(
+            { code: ErrorCode.CONTRACT_NOT_FOUND },
+            "this node runs without the contract sandbox",
+          );
+        }),
+      chainId: opts.genesis.chainId,
+      orgIds: opts.genesis.orgs.map((o) => o.id),
+      ledger: opts.ledger,
+      log: opts.log,
+    });
+    for (const n of opts.nativeChaincodes ?? []) {
+      builtinNames.add(n.name);
+      this.natives.set(n.name, n);
     }
   }
 
@@ -281,7 +300,7 @@ export class CityChainApp implements Application {
     const contract = this.contracts.get(body.contract);
     if (!contract) {
       // Deployed contracts check their functions when they run, as Fabric's dispatcher does.
-      if (this.deployed?.definition(this.readContext(body.contract), body.contract)) {
+      if (this.natives.has(body.contract) || this.deployedDefinition(this.readContext(body.contract))) {
         if (this.recentTxIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
           throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
         }
@@ -437,7 +456,7 @@ export class CityChainApp implements Application {
       const txOverlay = new Overlay((k) => blockOverlay.get(k), blockOverlay);
       const ctx = new TxContext(tx.body.contract, tx.id, height, timeMs, callers, false, txOverlay, this.ledger);
       try {
-        const returnValue = this.call(scope, ctx, tx.body.fn, tx.body.args);
+        const returnValue = await this.call(scope, ctx, tx.body.fn, tx.body.args);
         txOverlay.mergeInto(blockOverlay);
         out.results.push({ code: "OK", message: "", returnValue, events: ctx.events });
         out.writes.push({ txIndex, txId: tx.id, writes: txOverlay.list() });
@@ -445,6 +464,13 @@ export class CityChainApp implements Application {
       } catch (e) {
         out.results.push({ ...errorOutcome(e), returnValue: new Uint8Array(0), events: [] });
       }
+    }
+    // Native contracts are awaited: if another path committed meanwhile, this execution is stale.
+    if (this.last.height !== tipBefore) {
+      throw new CityChainError(
+        { code: ErrorCode.BLOCK_HEIGHT_MISMATCH },
+        `the chain moved from height ${tipBefore} to ${this.last.height} while block ${height} was being executed`,
+      );
     }
     return out;
   }
@@ -618,7 +644,11 @@ export class CityChainApp implements Application {
    * or a deployed contract in the execution's sandbox realm. Throws the
    * function's coded error; the caller discards the context's writes then.
    */
-  private call(scope: ExecutionScope, ctx: TxContext, fn: string, args: string[]): Uint8Array {
+  private deployedDefinition(ctx: TxContext) {
+    return this.sandboxEnabled ? this.deployed.definition(ctx, ctx.contract) : undefined;
+  }
+
+  private async call(scope: ExecutionScope, ctx: TxContext, fn: string, args: string[]): Promise<Uint8Array> {
     const builtin = this.contracts.get(ctx.contract);
     if (builtin) {
       const f = builtin.invoke[fn] ?? builtin.query[fn];
@@ -630,8 +660,10 @@ export class CityChainApp implements Application {
       }
       return f(ctx, args);
     }
-    const def = this.deployed?.definition(ctx, ctx.contract);
-    if (!this.deployed || !def) {
+    const native = this.natives.get(ctx.contract);
+    if (native) return this.deployed.runNative(scope, ctx, native, fn, args);
+    const def = this.deployedDefinition(ctx);
+    if (!def) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
         `no contract named '${ctx.contract}' is deployed at height ${ctx.height}`,
@@ -641,7 +673,11 @@ export class CityChainApp implements Application {
   }
 
   async query(req: QueryRequest): Promise<Uint8Array> {
-    if (!this.contracts.has(req.contract) && !this.deployed?.definition(this.readContext(req.contract), req.contract)) {
+    if (
+      !this.contracts.has(req.contract) &&
+      !this.natives.has(req.contract) &&
+      !this.deployedDefinition(this.readContext(req.contract))
+    ) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
         `no contract named '${req.contract}' is deployed; known: ${this.contractNames().join(", ")}`,
@@ -674,6 +710,6 @@ export class CityChainApp implements Application {
     const deployed = this.readContext(GOVERNANCE_CONTRACT)
       .listState("contract/", 1_000)
       .map((e) => e.key.slice("contract/".length));
-    return [...this.contracts.keys(), ...deployed];
+    return [...this.contracts.keys(), ...this.natives.keys(), ...deployed];
   }
 }

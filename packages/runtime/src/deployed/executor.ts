@@ -1,3 +1,4 @@
+import { dispatch } from "@citychain/contract-api";
 import type { ContractHost, HostInvokeResult } from "@citychain/contract-api/host";
 import type { Ledger } from "@citychain/ledger";
 import { CityChainError, ErrorCode, hexToBytes } from "@citychain/protocol";
@@ -38,6 +39,17 @@ export interface DeployedContractsOptions {
   orgIds: readonly string[];
   ledger: Ledger;
   log?(contract: string, level: "debug" | "info" | "warn" | "error", message: string): void;
+}
+
+/**
+ * A contract written against the contract API and compiled into the node
+ * (the smart-city applications): it runs through the same dispatcher and
+ * host as deployed chaincode, in the node's own realm, without the sandbox's
+ * budget — it is the node's code, deterministic by construction.
+ */
+export interface NativeChaincode {
+  name: string;
+  chaincode: Parameters<typeof dispatch>[0];
 }
 
 /**
@@ -86,6 +98,34 @@ export class DeployedContracts {
       throw new CityChainError(
         { code: out.code ?? ErrorCode.CONTRACT_FAILED },
         out.message || `contract '${def.name}' failed`,
+      );
+    }
+    return new Uint8Array(out.payload);
+  }
+
+  /** Runs a native chaincode's function; as `run`, throws the coded failure. */
+  async runNative(
+    scope: ExecutionScope,
+    ctx: TxContext,
+    native: NativeChaincode,
+    fn: string,
+    args: readonly string[],
+  ): Promise<Uint8Array> {
+    const host = createContractHost({
+      ctx,
+      chainId: this.o.chainId,
+      args: [fn, ...args],
+      transient: [],
+      orgIds: this.o.orgIds,
+      invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, 1),
+      blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
+      log: (level, message) => this.o.log?.(native.name, level, message),
+    });
+    const out = await dispatch(native.chaincode, host);
+    if (out.status < 200 || out.status >= 400) {
+      throw new CityChainError(
+        { code: out.code ?? ErrorCode.CONTRACT_FAILED },
+        out.message || `contract '${native.name}' failed`,
       );
     }
     return new Uint8Array(out.payload);
