@@ -9,5 +9,6 @@ export * from "./contracts/validator-set.ts";
 export * from "./genesis.ts";
 export * from "./overlay.ts";
 export * from "./policy/policy.ts";
+export * from "./sandbox/index.ts";
 export * from "./state-keys.ts";
 export * from "./state-machine.ts";

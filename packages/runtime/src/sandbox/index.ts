@@ -1,0 +1,11 @@
+export * from "./bundle.ts";
+export { bundlePathProblem } from "./bundle-path.ts";
+export { instrumentSource } from "./instrument.ts";
+export * from "./limits.ts";
+export type { PackagedChaincode } from "./package-dir.ts";
+export { packageChaincode } from "./package-dir.ts";
+export { PROVIDED_MODULES, type ProvidedModule } from "./provided-modules.ts";
+export type { InvokeOptions, InvokeOutcome } from "./realm.ts";
+export { ContractRealm } from "./realm.ts";
+export type { SandboxOptions } from "./sandbox.ts";
+export { ContractSandbox } from "./sandbox.ts";
