@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerContract } from "./commands/contract.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDevnet } from "./commands/devnet.ts";
 import { registerNetwork } from "./commands/network.ts";
@@ -17,6 +18,7 @@ registerTx(program);
 registerQuery(program);
 registerBlock(program);
 registerVerify(program);
+registerContract(program);
 registerDemo(program);
 registerDevnet(program);
 await program.parseAsync(process.argv);

@@ -17,6 +17,7 @@ import {
 } from "@citychain/protocol";
 import {
   CityChainApp,
+  ContractSandbox,
   EVIDENCE_CONTRACT,
   MEMBERSHIP_CONTRACT,
   parseGenesis,
@@ -95,7 +96,13 @@ export class CityChainNode {
     const pool = VerifyPool.create({ threads: opts.verifyThreads });
     let app: CityChainApp;
     try {
-      app = await CityChainApp.open({ genesis, ledger, verifyPool: pool });
+      app = await CityChainApp.open({
+        genesis,
+        ledger,
+        verifyPool: pool,
+        loadContract: (bundle) => ContractSandbox.load(bundle),
+        log: (contract, level, message) => logger[level]({ contract }, message),
+      });
     } catch (e) {
       await pool.close();
       await ledger.close();

@@ -51,6 +51,7 @@ import {
   ExecutionScope,
   type NativeChaincode,
   type SandboxedContract,
+  SandboxFault,
 } from "./deployed/executor.ts";
 import { genesisHashOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
@@ -62,6 +63,8 @@ import { authorise } from "./tx-auth.ts";
  * verified signers, so executing the node's own mempool transactions needs
  * neither a second signature check nor a second certificate parse.
  */
+/** Transactions a proposer leaves out of one block because this node could not run them (sandbox backstop). */
+export const PREPARE_FAULTS_MAX = 8;
 export const ADMITTED_TXS_MAX = 500_000;
 /** Executed-but-uncommitted blocks kept (one per round in BFT). */
 export const EXECUTIONS_CACHED_MAX = 16;
@@ -462,6 +465,11 @@ export class CityChainApp implements Application {
         out.writes.push({ txIndex, txId: tx.id, writes: txOverlay.list() });
         for (const ev of ctx.events) out.events.push({ ...ev, height, txIndex, txId: tx.id });
       } catch (e) {
+        // This node could not run the contract: no result may be recorded; the block is not executed here.
+        if (e instanceof SandboxFault) {
+          e.tx = tx;
+          throw e;
+        }
         out.results.push({ ...errorOutcome(e), returnValue: new Uint8Array(0), events: [] });
       }
     }
@@ -499,8 +507,24 @@ export class CityChainApp implements Application {
 
   async prepareProposal(req: ProposalRequest): Promise<PreparedProposal> {
     const p = this.genesis.params;
-    // Leave room for the header and framing in the byte budget.
-    const executed = await this.execute(req.height, req.timeMs, req.txs, p.blockBytesMax - 1024, p.blockTxsMax);
+    // A transaction this node cannot run (the sandbox's wall-clock backstop) is
+    // left out and the block prepared again without it, on a fresh realm, so
+    // one such transaction cannot stop the chain.
+    let candidates = req.txs;
+    const faulted: { idHex: string; code: string; message: string }[] = [];
+    let executed: Executed;
+    for (;;) {
+      try {
+        // Leave room for the header and framing in the byte budget.
+        executed = await this.execute(req.height, req.timeMs, candidates, p.blockBytesMax - 1024, p.blockTxsMax);
+        break;
+      } catch (e) {
+        if (!(e instanceof SandboxFault) || e.tx === undefined || faulted.length >= PREPARE_FAULTS_MAX) throw e;
+        const bad = e.tx;
+        faulted.push({ idHex: bad.idHex, code: e.code, message: `this node could not run it: ${e.message}` });
+        candidates = candidates.filter((t) => t !== bad);
+      }
+    }
     const txs = executed.included.map((t) => t.bytes);
     const header: BlockHeader = {
       chainId: this.genesis.chainId,
@@ -516,7 +540,7 @@ export class CityChainApp implements Application {
     const block = { header, txs };
     this.remember(header, block, executed);
     const dropped = executed.invalid.map((d) => ({ idHex: d.tx.idHex, code: d.code, message: d.message }));
-    return { block, dropped };
+    return { block, dropped: [...dropped, ...faulted] };
   }
 
   async processProposal(block: Block): Promise<ProcessProposalOutcome> {

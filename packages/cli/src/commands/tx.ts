@@ -11,7 +11,7 @@ function showBytes(b: Uint8Array): string {
   return /^[\P{Cc}\n\t]*$/u.test(text) && !text.includes("\uFFFD") ? text : Buffer.from(b).toString("base64");
 }
 
-function withConnection(cmd: Command): Command {
+export function withConnection(cmd: Command): Command {
   return cmd
     .option("--url <url>", "node API URL (default $CITYCHAIN_URL or http://127.0.0.1:7051)")
     .option("--node <home>", "take the API URL from this node home's config.json")

@@ -1,18 +1,42 @@
 import { dispatch } from "@citychain/contract-api";
 import type { ContractHost, HostInvokeResult } from "@citychain/contract-api/host";
 import type { Ledger } from "@citychain/ledger";
-import { CityChainError, ErrorCode, hexToBytes } from "@citychain/protocol";
+import { CityChainError, ErrorCode, hexToBytes, type Tx } from "@citychain/protocol";
 import { BoundedMap } from "../bounded-set.ts";
 import type { TxContext } from "../contract-context.ts";
 import { readBundle } from "../contracts/governance/bundles.ts";
 import { type ContractDefinition, readDefinition } from "../contracts/governance/kinds.ts";
 import { GOVERNANCE_CONTRACT } from "../contracts/governance/proposals.ts";
+import { CONTRACT_BUDGET_DEFAULT } from "../sandbox/limits.ts";
 import { createContractHost } from "./host.ts";
 
-/** Contract-to-contract calls (invokeChaincode) nest at most this deep. */
-export const CONTRACT_CALL_DEPTH_MAX = 8;
-/** Deterministic execution budget of one transaction, in instrumentation ticks (loop iterations and calls). */
-export const CONTRACT_TX_BUDGET_TICKS = 20_000_000;
+/**
+ * Contract-to-contract calls (invokeChaincode) nest at most this deep, and a
+ * called contract gets NESTED_JS_DEPTH_MAX levels of JavaScript calls: the
+ * realms share one machine stack, so the totals must stay far below V8's own
+ * (non-deterministic) stack limit.
+ */
+export const CONTRACT_CALL_DEPTH_MAX = 4;
+export const NESTED_JS_DEPTH_MAX = 128;
+
+/**
+ * Codes that mean this node could not run the contract (the wall-clock
+ * backstop fired, a realm broke), never a result of the contract: the block's
+ * execution is abandoned instead of recording them, so nodes cannot disagree.
+ */
+const NODE_FAULT_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.SANDBOX_TIMEOUT,
+  ErrorCode.SANDBOX_REALM_UNUSABLE,
+  ErrorCode.SANDBOX_BUILD_FAILED,
+]);
+
+/** A fault of this node while running a contract; execution of the block stops (see NODE_FAULT_CODES). */
+export class SandboxFault extends CityChainError {
+  /** The transaction that was running, set by the executing block. */
+  tx?: Tx;
+}
+/** Deterministic execution budget of one transaction, in instrumentation ticks (loop iterations, calls, bulk work). */
+export const CONTRACT_TX_BUDGET_TICKS = CONTRACT_BUDGET_DEFAULT;
 /** Compiled bundles kept in memory. */
 export const SANDBOX_CACHE_MAX = 32;
 
@@ -24,13 +48,15 @@ export interface SandboxedContract {
 export interface ContractRealm {
   invoke(
     host: ContractHost,
-    opts: { seed: Uint8Array; budget: number },
+    opts: { seed: Uint8Array; budget: number; callDepthMax?: number },
   ): { status: number; message: string; payload: Uint8Array; code?: string; ticksUsed?: number };
 }
 
 /** One block's (or one query's) realms: a fresh realm per contract per execution, shared by its transactions in order. */
 export class ExecutionScope {
   readonly realms = new Map<string, ContractRealm>();
+  /** Bundles on the current call stack: a realm runs one invocation at a time. */
+  readonly active = new Set<string>();
 }
 
 export interface DeployedContractsOptions {
@@ -93,7 +119,22 @@ export class DeployedContracts {
       blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
       log: (level, message) => this.o.log?.(def.name, level, message),
     });
-    const out = realm.invoke(host, { seed: hexToBytes(host.txId), budget: CONTRACT_TX_BUDGET_TICKS });
+    let out: ReturnType<ContractRealm["invoke"]>;
+    scope.active.add(def.hash);
+    try {
+      out = realm.invoke(host, {
+        seed: hexToBytes(host.txId),
+        budget: CONTRACT_TX_BUDGET_TICKS,
+        ...(depth > 0 ? { callDepthMax: NESTED_JS_DEPTH_MAX } : {}),
+      });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code && NODE_FAULT_CODES.has(code)) throw new SandboxFault({ code }, (e as Error).message);
+      throw e;
+    } finally {
+      scope.active.delete(def.hash);
+    }
+    if (out.code && NODE_FAULT_CODES.has(out.code)) throw new SandboxFault({ code: out.code }, out.message);
     if (out.status < 200 || out.status >= 400) {
       throw new CityChainError(
         { code: out.code ?? ErrorCode.CONTRACT_FAILED },
@@ -152,12 +193,19 @@ export class DeployedContracts {
     const callee = ctx.nested(name);
     const def = this.definition(callee.ctx, name);
     if (!def) return fail(ErrorCode.CONTRACT_NOT_FOUND, `no contract named '${name}' is deployed`);
+    if (scope.active.has(def.hash)) {
+      return fail(
+        ErrorCode.CONTRACT_REENTRANT,
+        `contract '${name}' is already running in this transaction; a contract cannot call itself`,
+      );
+    }
     const [fn = "", ...rest] = args;
     try {
       const payload = this.run(scope, callee.ctx, def, fn, rest, depth);
       callee.merge();
       return { status: 200, message: "", payload };
     } catch (e) {
+      if (e instanceof SandboxFault) throw e;
       const code = (e as { code?: string }).code ?? ErrorCode.CONTRACT_FAILED;
       return fail(code, (e as Error).message);
     }

@@ -32,9 +32,12 @@ export const SPREAD_ARGS_PER_DEPTH_UNIT = 256;
 /**
  * Elements (array slots, string characters, bytes) a bulk builtin may create
  * or scan per tick of budget: a loop iteration costs one tick and moves one
- * element, a native copy moves about this many in the same time.
+ * element, a native copy moves several in the same time. Kept low because it
+ * also bounds memory: a whole budget buys at most 2 × CONTRACT_BUDGET_DEFAULT
+ * elements (about 160 MB of array slots), so doubling an array by spreads
+ * stops long before a node runs out of memory.
  */
-export const BULK_ELEMENTS_PER_TICK = 16;
+export const BULK_ELEMENTS_PER_TICK = 2;
 
 /** A budget for one invocation that suits most transactions (about 10 to 100 ms of work). */
 export const CONTRACT_BUDGET_DEFAULT = 10_000_000;
@@ -46,7 +49,7 @@ export const CHAINCODE_LOAD_BUDGET = 10_000_000;
  * never decides a result: it only stops the process from hanging if the
  * instrumentation misses a way to run without ticking (see `sandbox.ts`).
  */
-export const SANDBOX_TIMEOUT_MS = 10_000;
+export const SANDBOX_TIMEOUT_MS = 2_000;
 
 /** Longest log line a contract may send to the host; longer ones are cut. */
 export const CONTRACT_LOG_CHARS_MAX = 4_096;

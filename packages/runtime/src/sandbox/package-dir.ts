@@ -78,7 +78,10 @@ export function packageChaincode(dir: string): PackagedChaincode {
   const root = resolve(dir);
   const manifest = readManifest(root);
   const toPath = (file: string): string => {
-    const path = relative(root, file).split(sep).join("/");
+    let path = relative(root, file).split(sep).join("/");
+    // A package hoisted k directories above the project (npm workspaces): node_modules/~up<k>/<package path>.
+    const up = /^((?:\.\.\/)+)node_modules\/(.*)$/.exec(path);
+    if (up) path = `node_modules/~up${up[1].length / 3}/${up[2]}`;
     const problem = bundlePathProblem(path);
     if (problem) fail(ErrorCode.CHAINCODE_PACKAGE_INVALID, `file ${path} cannot be bundled: its path ${problem}`);
     return path;

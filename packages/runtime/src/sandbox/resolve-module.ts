@@ -2,10 +2,11 @@
  * Node's CommonJS resolution, run once when a chaincode is packaged: relative
  * files (exact name, `.js`, `.json`, a directory's `package.json` `main` or
  * `index.js`/`index.json`), and packages in `node_modules` directories from
- * the requiring file's directory up to the project root, entered through
- * `exports["."]` (its `require`, `node` or `default` condition) or `main`.
- * Nothing outside the project root is found: a bundle holds only the
- * project's files.
+ * the requiring file's directory up to the file system root (as Node does, so
+ * packages that npm workspaces hoisted above the project are found), entered
+ * through `exports["."]` (its `require`, `node` or `default` condition) or
+ * `main`. Outside the project only files inside a `node_modules` directory
+ * may be bundled.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
@@ -145,10 +146,12 @@ export function resolveRequest(request: string, fromFile: string, root: string):
         file = packageEntry(candidate, parsed.subpath);
         break;
       }
-      if (dir === root || dirname(dir) === dir) break;
+      if (dirname(dir) === dir) break;
     }
   }
   if (file === undefined) return { kind: "missing", reason: "no such file or package inside the project" };
-  if (!inside(root, file)) return { kind: "missing", reason: `it resolves to ${file}, outside the project` };
+  if (!inside(root, file) && !file.includes(`${sep}node_modules${sep}`)) {
+    return { kind: "missing", reason: `it resolves to ${file}, outside the project` };
+  }
   return { kind: "file", file };
 }

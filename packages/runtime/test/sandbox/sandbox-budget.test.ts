@@ -32,8 +32,8 @@ const DEPTH_BOMBS: Record<string, string> = {
   asyncRecursion: "async () => { const f = async (n) => { await f(n + 1); }; await f(0); }",
   generatorDelegation: "() => { function* g() { yield* g(); } for (const x of g()) {} }",
   getterRecursion: "() => { const o = { get x() { return o.x; } }; return o.x; }",
-  hugeSpread: "() => Math.max(...new Array(1e6).fill(1))",
-  hugeApply: "() => Math.max.apply(null, new Array(1e6).fill(1))",
+  hugeSpread: "() => Math.max(...new Array(2e5).fill(1))",
+  hugeApply: "() => Math.max.apply(null, new Array(2e5).fill(1))",
 };
 
 const ALLOCATION_BOMBS: Record<string, string> = {

@@ -1,10 +1,10 @@
 import {
-  CONTRACT_BUNDLE_BYTES_MAX,
-  CONTRACT_BUNDLE_CHUNK_BYTES_MAX,
   base64ToBytes,
   bytesToHex,
   bytesToUtf8,
   CityChainError,
+  CONTRACT_BUNDLE_BYTES_MAX,
+  CONTRACT_BUNDLE_CHUNK_BYTES_MAX,
   ErrorCode,
   sha256,
   utf8ToBytes,
