@@ -16,7 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   node: ["protocol", "crypto", "ledger", "consensus", "runtime"],
   sdk: ["protocol", "crypto"],
   cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "node", "sdk"],
-  bench: ["protocol", "crypto", "node", "sdk", "cli"],
+  bench: ["protocol", "crypto", "runtime", "node", "sdk", "cli"],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -16,7 +16,7 @@ import { type ProcSample, sampleProcess } from "./proc-stats.ts";
 import { type LatencySummary, summarise } from "./stats.ts";
 import { tsWorker } from "./ts-worker.ts";
 import type { WorkerJob, WorkerResult } from "./worker-protocol.ts";
-import { type WorkloadName, workloads } from "./workloads.ts";
+import { type Workload, type WorkloadName, workloads } from "./workloads.ts";
 
 interface Options {
   workload: WorkloadName;
@@ -279,6 +279,8 @@ async function main(): Promise<void> {
     identity = layout.orgs[0].identities.member;
     o.pids = children.map((c) => c.pid as number);
     await Promise.all(o.urls.map((u) => waitForApi(u, 30_000)));
+    const workload: Workload = workloads[o.workload];
+    await workload.setup?.({ url, adminDirs: layout.orgs.map((org) => org.identities.admin) });
     cleanup = async () => {
       for (const c of children) c.kill("SIGTERM");
       await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
