@@ -15,6 +15,7 @@ import {
   blockHash,
   bytesEqual,
   bytesToHex,
+  bytesToUtf8,
   type CheckTxOutcome,
   CityChainError,
   type Commit,
@@ -24,6 +25,7 @@ import {
   encodeBlock,
   encodeCommit,
   type Genesis,
+  type Organisation,
   type PreparedProposal,
   type ProcessProposalOutcome,
   type ProposalRequest,
@@ -41,7 +43,12 @@ import { BoundedMap, BoundedSet } from "./bounded-set.ts";
 import { TxContext } from "./contract-context.ts";
 import type { BuiltinContract, Caller } from "./contracts/contract.ts";
 import { createEvidenceContract } from "./contracts/evidence.ts";
-import { createGovernanceContract, GOVERNANCE_CONTRACT } from "./contracts/governance/index.ts";
+import {
+  createGovernanceContract,
+  GOVERNANCE_CONTRACT,
+  ORGS_CHANGED_EVENT,
+  ORGS_KEY,
+} from "./contracts/governance/index.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
 import { tokenContract } from "./contracts/token.ts";
@@ -224,7 +231,16 @@ export class CityChainApp implements Application {
     }
     app.reloadLast();
     app.loadValidatorChanges();
+    const orgs = opts.ledger.getState(stateKey(GOVERNANCE_CONTRACT, ORGS_KEY));
+    if (orgs) app.trustOrgs(JSON.parse(bytesToUtf8(orgs)) as Organisation[]);
     return app;
+  }
+
+  /** Trusts exactly these organisations' CAs from now on (governance added or removed one). */
+  private trustOrgs(orgs: readonly Organisation[]): void {
+    const keep = new Set(orgs.map((o) => o.id));
+    for (const id of this.membership.orgIds) if (!keep.has(id)) this.membership.removeOrganisation(id);
+    for (const org of orgs) this.membership.addOrganisation(org);
   }
 
   /** Replays the validator-set changes recorded in committed state (membership `valset/h/…`). */
@@ -648,6 +664,15 @@ export class CityChainApp implements Application {
     this.last = { height: ex.header.height, hash: ex.blockHash, timeMs: ex.header.timeMs, appHash: ex.appHashAfter };
     // A change decided here governs height+2: known before consensus on height+1 even starts.
     this.schedule.applyResults(ex.results);
+    // Organisations governance added or removed are trusted (or not) from the next block on.
+    for (const r of ex.results) {
+      if (r.code !== "OK") continue;
+      for (const e of r.events) {
+        if (e.contract === GOVERNANCE_CONTRACT && e.name === ORGS_CHANGED_EVENT) {
+          this.trustOrgs(JSON.parse(bytesToUtf8(e.payload)) as Organisation[]);
+        }
+      }
+    }
     this.executions.clear();
     for (const id of ex.txIds) {
       const hex = bytesToHex(id);

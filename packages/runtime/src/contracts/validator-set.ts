@@ -17,6 +17,8 @@ import {
   utf8ToBytes,
 } from "@citychain/protocol";
 import type { ContractContext, ContractFunction } from "./contract.ts";
+import { readOrgs } from "./governance/orgs.ts";
+import { GOVERNANCE_CONTRACT } from "./governance/proposals.ts";
 
 /** Latest announced set (what the next change builds on). */
 export const VALSET_LATEST_KEY = "valset/latest";
@@ -62,16 +64,23 @@ export function createSetValidator(genesis: Genesis, verifier: MembershipVerifie
     if (!/^\d+$/.test(powerText) || power > VOTING_POWER_MAX) {
       argsError(`power must be an integer from 0 (remove) to ${VOTING_POWER_MAX}`);
     }
-    const signed = adminOrgs(ctx);
-    const needed = Math.floor(genesis.orgs.length / 2) + 1;
-    if (signed.size < needed) {
+    const orgIds = readOrgs(ctx.forContract(GOVERNANCE_CONTRACT), genesis).map((o) => o.id);
+    const signed = [...adminOrgs(ctx)].filter((o) => orgIds.includes(o));
+    const needed = Math.floor(orgIds.length / 2) + 1;
+    if (signed.length < needed) {
       throw new CityChainError(
         { code: ErrorCode.ACCESS_DENIED },
-        `changing the validator set needs signatures of admins of ${needed} of the ${genesis.orgs.length} organisations; this transaction has ${signed.size} (${[...signed].join(", ") || "none"}). Co-sign it with more organisations' admin identities`,
+        `changing the validator set needs signatures of admins of ${needed} of the ${orgIds.length} organisations; this transaction has ${signed.length} (${signed.join(", ") || "none"}). Co-sign it with more organisations' admin identities`,
       );
     }
     return applyValidatorChange(ctx, genesis, verifier, { name, orgId, certPem, power });
   };
+}
+
+/** The latest announced validator set (what the next change builds on); `ctx` in the membership key space. */
+export function latestValidators(ctx: Pick<ContractContext, "getState">, genesis: Genesis): GenesisValidator[] {
+  const latest = ctx.getState(VALSET_LATEST_KEY);
+  return latest ? (JSON.parse(bytesToUtf8(latest)) as ValidatorSetChange).validators : genesis.validators;
 }
 
 /** One validator's new power (0 removes it), already approved by whoever had to approve it. */
@@ -103,10 +112,7 @@ export function applyValidatorChange(
   }
   if (node.orgId !== orgId) argsError(`the certificate belongs to organisation '${node.orgId}', not '${orgId}'`);
   if (node.role !== "node") argsError(`a validator key must be a node certificate; this one has role '${node.role}'`);
-  const latest = ctx.getState(VALSET_LATEST_KEY);
-  const current: GenesisValidator[] = latest
-    ? (JSON.parse(bytesToUtf8(latest)) as ValidatorSetChange).validators
-    : genesis.validators;
+  const current = latestValidators(ctx, genesis);
   const fingerprint = node.fingerprintHex;
   const others = current.filter((v) => v.name !== name && parseCertificate(v.cert).fingerprintHex !== fingerprint);
   const next = power === 0 ? others : [...others, { name, orgId, cert: certPem, power }];

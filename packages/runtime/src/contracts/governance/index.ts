@@ -2,6 +2,7 @@ import { bytesToUtf8, CityChainError, ErrorCode, utf8ToBytes } from "@citychain/
 import type { BuiltinContract, ContractContext } from "../contract.ts";
 import { bundleStatus, uploadChunk } from "./bundles.ts";
 import { createKinds, type KindDeps, readDefinition } from "./kinds.ts";
+import { readOrgs } from "./orgs.ts";
 import {
   adminOrgsOf,
   GOVERNANCE_CONTRACT,
@@ -19,6 +20,7 @@ import {
 
 export * from "./bundles.ts";
 export * from "./kinds.ts";
+export * from "./orgs.ts";
 export * from "./proposals.ts";
 
 const LIST_MAX = 1_000;
@@ -52,9 +54,10 @@ function requireAdmins(ctx: ContractContext, action: string): string[] {
  */
 export function createGovernanceContract(deps: KindDeps): BuiltinContract {
   const kinds = createKinds(deps);
-  const orgIds = deps.genesis.orgs.map((o) => o.id);
-
   const decide = (ctx: ContractContext, p: Proposal): Proposal => {
+    // Only organisations in force vote; the list may have changed since the proposal was made.
+    const orgIds = readOrgs(ctx, deps.genesis).map((o) => o.id);
+    for (const o of Object.keys(p.votes)) if (!orgIds.includes(o)) delete p.votes[o];
     const state = tally(p, orgIds);
     if (state === "pending") return p;
     p.decidedAt = ctx.height;
@@ -146,6 +149,10 @@ export function createGovernanceContract(deps: KindDeps): BuiltinContract {
       /** bundle(hash) → upload progress of a contract bundle. */
       bundle(ctx, args) {
         return json(bundleStatus(ctx, args[0] ?? ""));
+      },
+      /** orgs() → the member organisations in force. */
+      orgs(ctx) {
+        return json(readOrgs(ctx, deps.genesis).map(({ id, name }) => ({ id, name })));
       },
       policies(ctx) {
         return json(Object.fromEntries(POLICY_NAMES.map((n) => [n, policyOf(ctx, n)])));

@@ -3,8 +3,9 @@ import { bytesToUtf8, CityChainError, ErrorCode, type Genesis, utf8ToBytes } fro
 import { parsePolicy } from "../../policy/policy.ts";
 import type { ContractContext } from "../contract.ts";
 import { MEMBERSHIP_CONTRACT } from "../membership.ts";
-import { applyValidatorChange } from "../validator-set.ts";
+import { applyValidatorChange, latestValidators } from "../validator-set.ts";
 import { bundleComplete } from "./bundles.ts";
+import { checkNewOrg, readOrgs, writeOrgs } from "./orgs.ts";
 import { POLICY_NAMES, type PolicyName, setPolicy } from "./proposals.ts";
 
 /** A deployed contract: which bundle runs under a name, from which height. */
@@ -64,6 +65,21 @@ function int(p: Record<string, unknown>, field: string, min: number, max: number
 }
 
 export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
+  const checkRemoval = (ctx: ContractContext, p: Record<string, unknown>) => {
+    const id = str(p, "id");
+    const current = readOrgs(ctx, deps.genesis);
+    if (!current.some((o) => o.id === id)) argsError(`organisation '${id}' is not a member`);
+    if (current.length === 1) argsError("the last organisation cannot be removed");
+    const validators = latestValidators(ctx.forContract(MEMBERSHIP_CONTRACT), deps.genesis).filter(
+      (v) => v.orgId === id,
+    );
+    if (validators.length > 0) {
+      argsError(
+        `organisation '${id}' still runs validators (${validators.map((v) => v.name).join(", ")}); remove them first (setValidator with power 0)`,
+      );
+    }
+    return { id, current };
+  };
   const checkDeploy = (ctx: ContractContext, p: Record<string, unknown>) => {
     const name = str(p, "name");
     if (!CONTRACT_NAME_PATTERN.test(name))
@@ -119,6 +135,32 @@ export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
           power: int(p, "power", 0, 1_000_000),
         });
         return JSON.parse(bytesToUtf8(bytes));
+      },
+    },
+    addOrg: {
+      policy: "governance",
+      check(ctx, p) {
+        checkNewOrg(readOrgs(ctx, deps.genesis), p);
+      },
+      execute(ctx, p) {
+        const current = readOrgs(ctx, deps.genesis);
+        const org = checkNewOrg(current, p);
+        writeOrgs(ctx, [...current, org]);
+        return { added: org.id };
+      },
+    },
+    removeOrg: {
+      policy: "governance",
+      check(ctx, p) {
+        checkRemoval(ctx, p);
+      },
+      execute(ctx, p) {
+        const { id, current } = checkRemoval(ctx, p);
+        writeOrgs(
+          ctx,
+          current.filter((o) => o.id !== id),
+        );
+        return { removed: id };
       },
     },
     setPolicy: {
