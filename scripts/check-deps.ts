@@ -13,7 +13,7 @@ const ALLOWED: Record<string, string[]> = {
   ledger: ["protocol"],
   consensus: ["protocol"],
   runtime: ["protocol", "crypto", "ledger", "contract-api"],
-  node: ["protocol", "crypto", "ledger", "consensus", "runtime"],
+  node: ["protocol", "crypto", "ledger", "consensus", "runtime", "contract-api", "apps"],
   sdk: ["protocol", "crypto"],
   cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "node", "sdk"],
   bench: ["protocol", "crypto", "runtime", "node", "sdk", "cli"],

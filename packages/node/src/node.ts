@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { supplyChainChaincode } from "@citychain/apps";
 import { type LoadedIdentity, loadIdentity, signTx, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
@@ -38,6 +39,9 @@ import { PeerNetwork } from "./peer-network.ts";
 import { SoloProducer } from "./solo-producer.ts";
 
 export const VERSION = "0.1.0";
+/** The name the supply-chain, cold-chain and IoT applications run under. */
+export const SUPPLY_CHAIN_CONTRACT = "supplychain";
+
 /** At most this many transactions in one submit call. */
 export const SUBMIT_BATCH_TXS_MAX = 5_000;
 
@@ -101,6 +105,8 @@ export class CityChainNode {
         ledger,
         verifyPool: pool,
         loadContract: (bundle) => ContractSandbox.load(bundle),
+        // The smart-city applications: contract-API chaincode compiled into the node.
+        nativeChaincodes: [{ name: SUPPLY_CHAIN_CONTRACT, chaincode: supplyChainChaincode }],
         log: (contract, level, message) => logger[level]({ contract }, message),
       });
     } catch (e) {

@@ -6,5 +6,6 @@ export * from "./genesis.ts";
 export * from "./http.ts";
 export * from "./lifecycle.ts";
 export * from "./proof-codec.ts";
+export * from "./provenance.ts";
 export * from "./subscribe.ts";
 export * from "./verify-proof.ts";

@@ -7,6 +7,7 @@ import { installErrorHandling } from "./error-handler.ts";
 import { requestInvalid } from "./http-errors.ts";
 import { API_BODY_BYTES_MAX, STREAM_CLIENT_FRAME_BYTES_MAX } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
+import { PUBLIC_APP_ROUTES, registerAppRoutes } from "./routes-apps.ts";
 import { registerBlockRoutes } from "./routes-blocks.ts";
 import { registerQueryRoutes } from "./routes-query.ts";
 import { registerTxRoutes } from "./routes-txs.ts";
@@ -17,7 +18,13 @@ import { registerStreamRoute } from "./stream.ts";
  * Routes anyone may call in every mode: submitting is guarded by the
  * transaction's own signatures, the rest tell nothing about the chain's data.
  */
-const OPEN_ROUTES = new Set(["POST /v1/txs", "GET /healthz", "GET /openapi.json", "GET /metrics"]);
+const OPEN_ROUTES = new Set([
+  "POST /v1/txs",
+  "GET /healthz",
+  "GET /openapi.json",
+  "GET /metrics",
+  ...PUBLIC_APP_ROUTES,
+]);
 
 function routeKey(request: FastifyRequest): string | undefined {
   const url = request.routeOptions.url;
@@ -89,6 +96,7 @@ export async function createApiServer(node: CityChainNode): Promise<FastifyInsta
   registerQueryRoutes(app, node);
   registerBlockRoutes(app, node);
   registerValidatorRoutes(app, node);
+  registerAppRoutes(app, node);
   registerStreamRoute(app, node);
   return app;
 }
