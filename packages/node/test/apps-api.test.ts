@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gs1CheckDigit } from "@citychain/apps";
 import { loadIdentity } from "@citychain/crypto";
-import { CityChainClient, trustAnchorOf, verifyProvenance } from "@citychain/sdk";
+import { CityChainClient, type ProvenAnswer, trustAnchorOf, verifyProvenance } from "@citychain/sdk";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CityChainNode, initNetwork, type NetworkLayout } from "../src/index.ts";
@@ -73,7 +73,11 @@ describe("smart-city applications over the node API", () => {
   it("resolves a Digital Link without credentials, with proofs the SDK verifies", async () => {
     const res = await fetch(`${node.apiUrl}/01/${GTIN}/10/LOT1/21/SN1`);
     expect(res.status).toBe(200);
-    const answer = await res.json();
+    const answer = (await res.json()) as ProvenAnswer & {
+      kind: string;
+      status: string;
+      events: { bizStep: string; txId: string; hash: string }[];
+    };
     expect(answer).toMatchObject({ kind: "item", status: "active", custodian: "pharma" });
     expect(answer.events.map((e: { bizStep: string }) => e.bizStep)).toEqual(["commissioning"]);
     const checked = verifyProvenance(answer, trustAnchorOf(layout.genesis));
