@@ -15,7 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ["protocol", "crypto", "ledger", "contract-api"],
   node: ["protocol", "crypto", "ledger", "consensus", "runtime", "contract-api", "apps"],
   sdk: ["protocol", "crypto"],
-  cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "node", "sdk"],
+  cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "apps", "node", "sdk"],
   bench: ["protocol", "crypto", "runtime", "node", "sdk", "cli"],
 };
 

@@ -4,6 +4,7 @@ import { loadIdentity } from "@citychain/crypto";
 import { initNetwork, type NetworkLayout } from "@citychain/node";
 import { CityChainClient } from "@citychain/sdk";
 import type { Command } from "commander";
+import { DEMO_VACCINE_GTIN, type DemoCity, loadDemoCity } from "../demo-city.ts";
 import { type Output, printError } from "../output.ts";
 import { describeNodes, runNetwork } from "../run-network.ts";
 
@@ -61,17 +62,35 @@ export function registerDemo(program: Command): void {
         const url = children[0].url;
         const urlOf = (org: string) => children.find((c) => c.orgId === org)?.url ?? url;
         const marker = join(dir, ".demo-data-loaded");
+        let city: DemoCity | undefined;
         if (layout || !existsSync(marker)) {
           const n = await loadDemoData(dir, urlOf);
-          writeFileSync(marker, `${new Date().toISOString()}\n`);
           process.stdout.write(`loaded ${n} demo transactions\n`);
+          try {
+            city = await loadDemoCity(dir, urlOf);
+            process.stdout.write(
+              `loaded the demo city's pharma cold chain: ${city.transactions} transactions (an excursion quarantined lot ${city.quarantinedItem.lot}; lot ${city.recalledItem.lot} recalled)\n`,
+            );
+          } catch (e) {
+            // The network is up and usable without it; say what failed.
+            process.stdout.write(`the demo city's data could not be loaded: ${(e as Error).message}\n`);
+          }
+          writeFileSync(marker, `${new Date().toISOString()}\n`);
         }
+        const q = city?.quarantinedItem ?? {
+          gtin: DEMO_VACCINE_GTIN,
+          lot: "VAX26A",
+          serial: "V0001",
+          expiry: "271231",
+        };
         process.stdout.write(
           `${[
             ...describeNodes(dir, children),
             `  try:      npm run citychain -- query --url ${urlOf("hospital")} --as ${join(dir, "orgs/hospital/member")} --contract kv --fn get consent/patient-42`,
             `  write:    npm run citychain -- tx submit --url ${urlOf("pharma")} --as ${join(dir, "orgs/pharma/member")} --contract kv --fn put hello world`,
             `  blocks:   npm run citychain -- block show latest --url ${urlOf("insurer")} --as ${join(dir, "orgs/insurer/member")}`,
+            `  scan:     curl ${urlOf("hospital")}/01/${q.gtin}/10/${q.lot}/21/${q.serial}   (a QR code's GS1 Digital Link: status, provenance, proofs)`,
+            `  dispense: curl "${urlOf("hospital")}/v1/drugs/verify?gtin=${q.gtin}&lot=${q.lot}&serial=${q.serial}&expiry=${q.expiry}"`,
             "Ctrl-C stops the network.",
           ].join("\n")}\n`,
         );
