@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerApps } from "./commands/apps.ts";
 import { registerContract } from "./commands/contract.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerDevnet } from "./commands/devnet.ts";
@@ -19,6 +20,7 @@ registerQuery(program);
 registerBlock(program);
 registerVerify(program);
 registerContract(program);
+registerApps(program);
 registerDemo(program);
 registerDevnet(program);
 await program.parseAsync(process.argv);

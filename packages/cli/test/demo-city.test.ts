@@ -1,11 +1,12 @@
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { CityChainNode, initNetwork, type NetworkLayout } from "@citychain/node";
 import { type ProvenAnswer, trustAnchorOf, verifyProvenance } from "@citychain/sdk";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ORGS } from "../src/commands/demo.ts";
 import { type DemoCity, loadDemoCity } from "../src/demo-city.ts";
-import { tempDir } from "./helpers.ts";
+import { cliAsync, REPO_ROOT, tempDir } from "./helpers.ts";
 
 /**
  * The demo city `npm start` loads, on one node: the excursion quarantines its
@@ -63,5 +64,28 @@ describe("the demo city's pharma cold chain", () => {
       "receiving",
     ]);
     expect(verifyProvenance(answer, trustAnchorOf(layout.genesis))).toBeGreaterThanOrEqual(4);
+  });
+
+  it("captures a GS1 example document and resolves a Digital Link from the command line, proofs checked", async () => {
+    const example = join(REPO_ROOT, "packages/apps/test/vectors/epcis/accept/gs1-Example_9.6.1-ObjectEvent.json");
+    const member = join(dir, "orgs", "hospital", "member");
+    const captured = await cliAsync(["epcis", "capture", "--url", node.apiUrl, "--as", member, example, "--json"]);
+    expect(captured.status, captured.stderr + captured.stdout).toBe(0);
+    expect(captured.json()).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const again = await cliAsync(["epcis", "capture", "--url", node.apiUrl, "--as", member, example, "--json"]);
+    expect(again.status).not.toBe(0);
+    expect(again.stdout + again.stderr).toContain("EPCIS_EVENT_DUPLICATE");
+
+    const q = city.recalledItem;
+    const resolved = await cliAsync([
+      "product",
+      "resolve",
+      `${node.apiUrl}/01/${q.gtin}/10/${q.lot}/21/${q.serial}`,
+      "--genesis",
+      join(dir, "genesis.json"),
+      "--json",
+    ]);
+    expect(resolved.status, resolved.stderr + resolved.stdout).toBe(0);
+    expect(resolved.json()).toMatchObject({ status: "recalled", proofsChecked: expect.any(Number) });
   });
 });
