@@ -1,11 +1,12 @@
 import { dispatch } from "@citychain/contract-api";
 import type { ContractHost, HostInvokeResult } from "@citychain/contract-api/host";
 import type { Ledger } from "@citychain/ledger";
-import { CityChainError, ErrorCode, hexToBytes, type Tx } from "@citychain/protocol";
+import { bytesToUtf8, CityChainError, ErrorCode, hexToBytes, type Tx } from "@citychain/protocol";
 import { BoundedMap } from "../bounded-set.ts";
 import type { TxContext } from "../contract-context.ts";
 import { readBundle } from "../contracts/governance/bundles.ts";
 import { type ContractDefinition, readDefinition } from "../contracts/governance/kinds.ts";
+import { ORGS_KEY } from "../contracts/governance/orgs.ts";
 import { GOVERNANCE_CONTRACT } from "../contracts/governance/proposals.ts";
 import { CONTRACT_BUDGET_DEFAULT } from "../sandbox/limits.ts";
 import { createContractHost } from "./host.ts";
@@ -89,6 +90,12 @@ export class DeployedContracts {
 
   constructor(private readonly o: DeployedContractsOptions) {}
 
+  /** The organisations in force in this context's state (governance may have changed the genesis list). */
+  private orgIdsAt(ctx: TxContext): readonly string[] {
+    const v = ctx.forContract(GOVERNANCE_CONTRACT).getState(ORGS_KEY);
+    return v ? (JSON.parse(bytesToUtf8(v)) as { id: string }[]).map((o) => o.id) : this.o.orgIds;
+  }
+
   /** The definition of `name` live at the context's height, if any. */
   definition(ctx: TxContext, name: string): ContractDefinition | undefined {
     const def = readDefinition(ctx.forContract(GOVERNANCE_CONTRACT), name);
@@ -114,7 +121,7 @@ export class DeployedContracts {
       chainId: this.o.chainId,
       args: [fn, ...args],
       transient: [],
-      orgIds: this.o.orgIds,
+      orgIds: this.orgIdsAt(ctx),
       invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, depth + 1),
       blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
       log: (level, message) => this.o.log?.(def.name, level, message),
@@ -157,7 +164,7 @@ export class DeployedContracts {
       chainId: this.o.chainId,
       args: [fn, ...args],
       transient: [],
-      orgIds: this.o.orgIds,
+      orgIds: this.orgIdsAt(ctx),
       invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, 1),
       blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
       log: (level, message) => this.o.log?.(native.name, level, message),
