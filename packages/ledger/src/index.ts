@@ -1,3 +1,4 @@
+export { prefixEnd } from "./keys.ts";
 export { Ledger } from "./ledger.ts";
 export {
   HISTORY_LIMIT_DEFAULT,

@@ -18,7 +18,6 @@ import {
   historyKeyPrefix,
   META_KEYS,
   parseHistoryKeySuffix,
-  prefixEnd,
 } from "./keys.ts";
 import {
   HISTORY_LIMIT_DEFAULT,
@@ -212,13 +211,16 @@ export class Ledger {
     return out;
   }
 
-  /** Writes to `key` from `fromHeight` on, oldest first, at most `limit`. */
+  /** Writes to `key` from `fromHeight` on, oldest first (or newest first), at most `limit`. */
   getHistory(key: Uint8Array, opts: HistoryOptions = {}): HistoryEntry[] {
     checkStateKey(key);
     const limit = resolveLimit(opts.limit, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX, "history");
     if (limit === 0) return [];
-    const end = prefixEnd(historyKeyPrefix(key));
-    const range = { start: historyKey(key, opts.fromHeight ?? 0, 0), ...(end ? { end } : {}), limit };
+    const range = toLmdbRange(
+      { start: historyKey(key, opts.fromHeight ?? 0, 0), prefix: historyKeyPrefix(key), reverse: opts.newestFirst },
+      limit,
+    );
+    if (range === undefined) return [];
     const out: HistoryEntry[] = [];
     for (const entry of this.stores.history.getRange(range)) {
       const { height, txIndex } = parseHistoryKeySuffix(entry.key);

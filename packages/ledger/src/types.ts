@@ -72,6 +72,8 @@ export interface HistoryOptions {
   limit?: number;
   /** First height to include (inclusive); default 0. */
   fromHeight?: number;
+  /** Newest first (the latest `limit` writes), as Fabric's getHistoryForKey answers. */
+  newestFirst?: boolean;
 }
 
 /** A stored block as raw bytes, for the offline verifier: nothing is decoded. */

@@ -71,6 +71,13 @@ describe("state writes, deletes and history", () => {
     expect(historyOf(ledger, "c", { limit: 0 })).toEqual([]);
   });
 
+  it("gives the latest writes newest first, also for keys that others start with", async () => {
+    for (let h = 1; h <= 10; h++) await ledger.commitBlock(sampleBlock(h, [[put("c", String(h)), put("cc", "x")]]));
+    expect(historyOf(ledger, "c", { newestFirst: true, limit: 3 })).toEqual(["10/0=10", "9/0=9", "8/0=8"]);
+    expect(historyOf(ledger, "c", { newestFirst: true, fromHeight: 9 })).toEqual(["10/0=10", "9/0=9"]);
+    expect(historyOf(ledger, "cc", { newestFirst: true, limit: 1 })).toEqual(["10/0=x"]);
+  });
+
   it("refuses a history limit above the maximum", () => {
     expect(() => ledger.getHistory(k("c"), { limit: HISTORY_LIMIT_MAX + 1 })).toThrow(
       expect.objectContaining({ code: ErrorCode.LEDGER_RANGE_LIMIT_EXCEEDED }),

@@ -28,5 +28,5 @@ export const DEFAULT_PARAMS: ChainParams = {
 };
 
 /** Largest contract bundle the chain stores, and the largest piece of it one upload transaction carries. */
-export const CONTRACT_BUNDLE_BYTES_MAX = 8 * 1024 * 1024;
+export const CONTRACT_BUNDLE_BYTES_MAX = 4 * 1024 * 1024;
 export const CONTRACT_BUNDLE_CHUNK_BYTES_MAX = 128 * 1024;

@@ -1,4 +1,4 @@
-import { type Ledger, STATE_RANGE_LIMIT_MAX } from "@citychain/ledger";
+import { type Ledger, prefixEnd, STATE_RANGE_LIMIT_MAX } from "@citychain/ledger";
 import {
   bytesToUtf8,
   CityChainError,
@@ -9,7 +9,7 @@ import {
 } from "@citychain/protocol";
 import type { Caller, ContractContext } from "./contracts/contract.ts";
 import { Overlay } from "./overlay.ts";
-import { contractPrefix, prefixEnd, stateKey } from "./state-keys.ts";
+import { contractPrefix, stateKey } from "./state-keys.ts";
 
 export const EVENT_PAYLOAD_BYTES_MAX = 64 * 1024;
 
@@ -122,9 +122,9 @@ export class TxContext implements ContractContext {
     return out;
   }
 
-  /** Past values of a key of this contract, oldest first, from committed blocks. */
+  /** The latest `limit` values of a key of this contract, newest first, from committed blocks. */
   history(key: string, limit: number): { height: number; txId: Uint8Array; value: Uint8Array | null }[] {
-    return this.ledger.getHistory(stateKey(this.contract, key), { limit });
+    return this.ledger.getHistory(stateKey(this.contract, key), { limit, newestFirst: true });
   }
 
   emit(name: string, payload: Uint8Array): void {

@@ -16,15 +16,3 @@ export function contractPrefix(contract: string): Uint8Array {
 export function stateKeyToString(key: Uint8Array): string {
   return Buffer.from(key).toString("hex");
 }
-
-/** The first key after every key that starts with `prefix` (undefined: none, the prefix is all 0xff). */
-export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
-  const end = new Uint8Array(prefix);
-  for (let i = end.length - 1; i >= 0; i--) {
-    if (end[i] < 0xff) {
-      end[i]++;
-      return end.subarray(0, i + 1);
-    }
-  }
-  return undefined;
-}

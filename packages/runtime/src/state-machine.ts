@@ -317,20 +317,14 @@ export class CityChainApp implements Application {
       );
     }
     const contract = this.contracts.get(body.contract);
-    if (!contract) {
-      // Deployed contracts check their functions when they run, as Fabric's dispatcher does.
-      if (this.natives.has(body.contract) || this.deployedDefinition(this.readContext(body.contract))) {
-        if (this.recentTxIds.has(tx.idHex) || this.ledger.getTxLocation(tx.id) !== undefined) {
-          throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${tx.idHex} is already on chain`);
-        }
-        return;
-      }
+    // Deployed and native contracts check their functions when they run, as Fabric's dispatcher does.
+    if (!contract && !this.natives.has(body.contract) && !this.deployedDefinition(this.readContext(body.contract))) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
         `no contract named '${body.contract}' is deployed; known: ${this.contractNames().join(", ")}`,
       );
     }
-    if (!(body.fn in contract.invoke) && !(body.fn in contract.query)) {
+    if (contract && !(body.fn in contract.invoke) && !(body.fn in contract.query)) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_FUNCTION_NOT_FOUND },
         `contract '${body.contract}' has no function '${body.fn}'; it has ${[...Object.keys(contract.invoke), ...Object.keys(contract.query)].join(", ")}`,

@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { bytesToBase64, bytesToHex, bytesToUtf8, ErrorCode, sha256 } from "@citychain/protocol";
+import {
+  CONTRACT_BUNDLE_CHUNK_BYTES_MAX as BUNDLE_CHUNK_BYTES_MAX,
+  bytesToBase64,
+  bytesToHex,
+  bytesToUtf8,
+  ErrorCode,
+  sha256,
+} from "@citychain/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_CHUNK_BYTES_MAX, type CityChainApp } from "../src/index.ts";
+import { CHAINCODE_BUNDLE_FORMAT, type CityChainApp, encodeBundle } from "../src/index.ts";
 import { createFixture, type Fixture, type Member, memberOf } from "./fixture.ts";
 
 let f: Fixture;
@@ -38,13 +45,26 @@ function uploads(bundle: Uint8Array, order?: number[]) {
   };
 }
 
+/** A valid chaincode bundle of about `size` bytes (governance refuses bundles the sandbox could not load). */
+function bundleOf(size: number): Uint8Array {
+  const padding = randomBytes(Math.ceil(size / 2)).toString("hex");
+  return encodeBundle({
+    format: CHAINCODE_BUNDLE_FORMAT,
+    name: "padded",
+    version: "1.0.0",
+    main: "index.js",
+    files: { "index.js": `module.exports.contracts = []; // ${padding}` },
+    resolutions: {},
+  }).bytes;
+}
+
 const query = async (app: CityChainApp, fn: string, ...args: string[]) =>
   JSON.parse(bytesToUtf8(await app.query({ contract: "governance", fn, args })));
 
 describe("governance system contract", () => {
   it("deploys a contract once a majority of organisations' admins approve, at the next height", async () => {
     const app = await f.openApp();
-    const bundle = new Uint8Array(randomBytes(BUNDLE_CHUNK_BYTES_MAX * 2 + 1000));
+    const bundle = bundleOf(BUNDLE_CHUNK_BYTES_MAX * 2 + 1000);
     const up = uploads(bundle, [2, 0, 1]);
     const payload = JSON.stringify({ name: "asset", sequence: 1, hash: up.hash, version: "1.0" });
     const early = f.tx([f.admin1], "governance", "propose", ["deployContract", payload]);
@@ -129,7 +149,7 @@ describe("governance system contract", () => {
 
   it("refuses the last piece when the pieces do not hash to the announced bundle, and accepts them sent again", async () => {
     const app = await f.openApp();
-    const bundle = new Uint8Array(randomBytes(BUNDLE_CHUNK_BYTES_MAX + 10));
+    const bundle = bundleOf(BUNDLE_CHUNK_BYTES_MAX + 10);
     const wrong = new Uint8Array(bundle);
     wrong[5] ^= 1;
     const up = uploads(bundle);
@@ -194,5 +214,17 @@ describe("governance system contract", () => {
     const gone = f.tx([carol], "kv", "put", ["who", "carol again"]);
     const [again] = await app.checkTxs([gone.bytes]);
     expect(again).toMatchObject({ ok: false, code: ErrorCode.CERT_UNKNOWN_CA });
+  });
+
+  it("refuses to deploy uploaded bytes that are not a chaincode bundle", async () => {
+    const app = await f.openApp();
+    const up = uploads(new Uint8Array(randomBytes(1000)));
+    await f.commitBlock(app, up.txs.map((t) => t.bytes));
+    const deploy = f.tx([f.admin1, admin2], "governance", "propose", [
+      "deployContract",
+      JSON.stringify({ name: "junk", sequence: 1, hash: up.hash }),
+    ]);
+    await f.commitBlock(app, [deploy.bytes]);
+    expect(codeOf(app, deploy.id)).toBe(ErrorCode.CHAINCODE_BUNDLE_INVALID);
   });
 });

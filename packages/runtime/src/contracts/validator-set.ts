@@ -18,7 +18,7 @@ import {
 } from "@citychain/protocol";
 import type { ContractContext, ContractFunction } from "./contract.ts";
 import { readOrgs } from "./governance/orgs.ts";
-import { GOVERNANCE_CONTRACT } from "./governance/proposals.ts";
+import { adminOrgsOf, GOVERNANCE_CONTRACT } from "./governance/proposals.ts";
 
 /** Latest announced set (what the next change builds on). */
 export const VALSET_LATEST_KEY = "valset/latest";
@@ -37,12 +37,6 @@ function argsError(message: string): never {
 }
 
 /** Organisations whose admins signed the transaction. */
-function adminOrgs(ctx: ContractContext): Set<string> {
-  const orgs = new Set<string>();
-  for (const c of ctx.callers) if (c.kind === "member" && c.identity.role === "admin") orgs.add(c.identity.orgId);
-  return orgs;
-}
-
 /**
  * `membership.setValidator(name, orgId, nodeCertPem, power)`: adds a validator,
  * changes its power, or (power 0) removes it. Until the governance contract
@@ -65,7 +59,7 @@ export function createSetValidator(genesis: Genesis, verifier: MembershipVerifie
       argsError(`power must be an integer from 0 (remove) to ${VOTING_POWER_MAX}`);
     }
     const orgIds = readOrgs(ctx.forContract(GOVERNANCE_CONTRACT), genesis).map((o) => o.id);
-    const signed = [...adminOrgs(ctx)].filter((o) => orgIds.includes(o));
+    const signed = adminOrgsOf(ctx).filter((o) => orgIds.includes(o));
     const needed = Math.floor(orgIds.length / 2) + 1;
     if (signed.length < needed) {
       throw new CityChainError(

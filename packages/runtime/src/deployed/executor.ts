@@ -38,6 +38,8 @@ export class SandboxFault extends CityChainError {
 }
 /** Deterministic execution budget of one transaction, in instrumentation ticks (loop iterations, calls, bulk work). */
 export const CONTRACT_TX_BUDGET_TICKS = CONTRACT_BUDGET_DEFAULT;
+/** Block times remembered for history answers. */
+export const BLOCK_TIMES_CACHED_MAX = 10_000;
 /** Compiled bundles kept in memory. */
 export const SANDBOX_CACHE_MAX = 32;
 
@@ -87,6 +89,7 @@ export interface NativeChaincode {
  */
 export class DeployedContracts {
   private readonly sandboxes = new BoundedMap<SandboxedContract>(SANDBOX_CACHE_MAX);
+  private readonly blockTimes = new BoundedMap<number>(BLOCK_TIMES_CACHED_MAX);
 
   constructor(private readonly o: DeployedContractsOptions) {}
 
@@ -116,16 +119,7 @@ export class DeployedContracts {
     depth = 0,
   ): Uint8Array {
     const realm = this.realmOf(scope, ctx, def);
-    const host = createContractHost({
-      ctx,
-      chainId: this.o.chainId,
-      args: [fn, ...args],
-      transient: [],
-      orgIds: this.orgIdsAt(ctx),
-      invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, depth + 1),
-      blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
-      log: (level, message) => this.o.log?.(def.name, level, message),
-    });
+    const host = this.hostFor(scope, ctx, def.name, fn, args, depth);
     let out: ReturnType<ContractRealm["invoke"]>;
     scope.active.add(def.hash);
     try {
@@ -142,13 +136,7 @@ export class DeployedContracts {
       scope.active.delete(def.hash);
     }
     if (out.code && NODE_FAULT_CODES.has(out.code)) throw new SandboxFault({ code: out.code }, out.message);
-    if (out.status < 200 || out.status >= 400) {
-      throw new CityChainError(
-        { code: out.code ?? ErrorCode.CONTRACT_FAILED },
-        out.message || `contract '${def.name}' failed`,
-      );
-    }
-    return new Uint8Array(out.payload);
+    return payloadOf(out, def.name);
   }
 
   /** Runs a native chaincode's function; as `run`, throws the coded failure. */
@@ -159,24 +147,38 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
   ): Promise<Uint8Array> {
-    const host = createContractHost({
+    return payloadOf(await dispatch(native.chaincode, this.hostFor(scope, ctx, native.name, fn, args, 0)), native.name);
+  }
+
+  private hostFor(
+    scope: ExecutionScope,
+    ctx: TxContext,
+    name: string,
+    fn: string,
+    args: readonly string[],
+    depth: number,
+  ): ContractHost {
+    return createContractHost({
       ctx,
       chainId: this.o.chainId,
       args: [fn, ...args],
       transient: [],
       orgIds: this.orgIdsAt(ctx),
-      invoke: (name, callArgs) => this.invokeNested(scope, ctx, name, callArgs, 1),
-      blockTimeMs: (height) => this.o.ledger.getBlock(height)?.header.timeMs ?? 0,
-      log: (level, message) => this.o.log?.(native.name, level, message),
+      invoke: (callee, callArgs) => this.invokeNested(scope, ctx, callee, callArgs, depth + 1),
+      blockTimeMs: (height) => this.blockTimeMs(height),
+      log: (level, message) => this.o.log?.(name, level, message),
     });
-    const out = await dispatch(native.chaincode, host);
-    if (out.status < 200 || out.status >= 400) {
-      throw new CityChainError(
-        { code: out.code ?? ErrorCode.CONTRACT_FAILED },
-        out.message || `contract '${native.name}' failed`,
-      );
+  }
+
+  /** Block time of a committed height (history timestamps), cached: reading it decodes the whole block. */
+  private blockTimeMs(height: number): number {
+    const key = String(height);
+    let t = this.blockTimes.get(key);
+    if (t === undefined) {
+      t = this.o.ledger.getBlock(height)?.header.timeMs ?? 0;
+      this.blockTimes.set(key, t);
     }
-    return new Uint8Array(out.payload);
+    return t;
   }
 
   private invokeNested(
@@ -237,4 +239,18 @@ export class DeployedContracts {
     scope.realms.set(def.hash, realm);
     return realm;
   }
+}
+
+/** A dispatch answer as the runtime records it: the payload, or the coded failure. */
+function payloadOf(
+  out: { status: number; message: string; payload: Uint8Array; code?: string },
+  name: string,
+): Uint8Array {
+  if (out.status < 200 || out.status >= 400) {
+    throw new CityChainError(
+      { code: out.code ?? ErrorCode.CONTRACT_FAILED },
+      out.message || `contract '${name}' failed`,
+    );
+  }
+  return new Uint8Array(out.payload);
 }

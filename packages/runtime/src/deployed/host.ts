@@ -90,16 +90,12 @@ export function createContractHost(env: HostEnv): ContractHost {
     },
     getHistory(key, limit) {
       checkUserKey(key);
-      const entries = ctx.history(key, HISTORY_RESULTS_MAX);
-      return entries
-        .reverse()
-        .slice(0, clampLimit(limit, HISTORY_RESULTS_MAX))
-        .map((e) => ({
-          txId: bytesToHex(e.txId),
-          timestampMs: env.blockTimeMs(e.height),
-          isDelete: e.value === null,
-          value: e.value ?? new Uint8Array(0),
-        }));
+      return ctx.history(key, clampLimit(limit, HISTORY_RESULTS_MAX)).map((e) => ({
+        txId: bytesToHex(e.txId),
+        timestampMs: env.blockTimeMs(e.height),
+        isDelete: e.value === null,
+        value: e.value ?? new Uint8Array(0),
+      }));
     },
     setEvent(name, payload) {
       ctx.emit(name, new Uint8Array(payload));

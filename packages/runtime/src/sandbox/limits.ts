@@ -3,9 +3,10 @@
  * receives the execution bounds at creation (see `realm/boot.ts`), so both
  * sides read the same figures.
  */
+import { CONTRACT_BUNDLE_BYTES_MAX } from "@citychain/protocol";
 
-/** Largest encoded bundle: it must fit in one transaction at the protocol's hard limit. */
-export const CHAINCODE_BUNDLE_BYTES_MAX = 4 * 1024 * 1024;
+/** Largest encoded bundle: the protocol's limit, which governance uploads also obey. */
+export const CHAINCODE_BUNDLE_BYTES_MAX = CONTRACT_BUNDLE_BYTES_MAX;
 /** Largest single source file of a bundle, in UTF-8 bytes. */
 export const CHAINCODE_FILE_BYTES_MAX = 2 * 1024 * 1024;
 /** Most files in one bundle. */

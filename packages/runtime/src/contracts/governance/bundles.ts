@@ -11,8 +11,6 @@ import {
 } from "@citychain/protocol";
 import type { ContractContext } from "../contract.ts";
 
-export const BUNDLE_BYTES_MAX = CONTRACT_BUNDLE_BYTES_MAX;
-export const BUNDLE_CHUNK_BYTES_MAX = CONTRACT_BUNDLE_CHUNK_BYTES_MAX;
 const BUNDLE_PREFIX = "bundle/";
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -43,15 +41,16 @@ export function uploadChunk(ctx: ContractContext, args: string[]): Uint8Array {
   const size = Number(sizeText);
   const index = Number(indexText);
   const count = Number(countText);
-  if (!Number.isSafeInteger(size) || size < 1 || size > BUNDLE_BYTES_MAX)
-    argsError(`bundle size must be 1 to ${BUNDLE_BYTES_MAX} bytes`);
-  if (!Number.isSafeInteger(count) || count !== Math.ceil(size / BUNDLE_CHUNK_BYTES_MAX))
+  if (!Number.isSafeInteger(size) || size < 1 || size > CONTRACT_BUNDLE_BYTES_MAX)
+    argsError(`bundle size must be 1 to ${CONTRACT_BUNDLE_BYTES_MAX} bytes`);
+  if (!Number.isSafeInteger(count) || count !== Math.ceil(size / CONTRACT_BUNDLE_CHUNK_BYTES_MAX))
     argsError(
-      `a bundle of ${size} bytes comes in ${Math.ceil(size / BUNDLE_CHUNK_BYTES_MAX)} pieces of at most ${BUNDLE_CHUNK_BYTES_MAX} bytes`,
+      `a bundle of ${size} bytes comes in ${Math.ceil(size / CONTRACT_BUNDLE_CHUNK_BYTES_MAX)} pieces of at most ${CONTRACT_BUNDLE_CHUNK_BYTES_MAX} bytes`,
     );
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) argsError(`piece index must be 0 to ${count - 1}`);
   const piece = base64ToBytes(b64);
-  const expected = index < count - 1 ? BUNDLE_CHUNK_BYTES_MAX : size - BUNDLE_CHUNK_BYTES_MAX * (count - 1);
+  const expected =
+    index < count - 1 ? CONTRACT_BUNDLE_CHUNK_BYTES_MAX : size - CONTRACT_BUNDLE_CHUNK_BYTES_MAX * (count - 1);
   if (piece.length !== expected) argsError(`piece ${index} must be ${expected} bytes, got ${piece.length}`);
   const stored = ctx.getState(metaKey(hash));
   const meta: BundleMeta = stored ? JSON.parse(bytesToUtf8(stored)) : { hash, size, chunks: count, received: [] };
@@ -80,14 +79,6 @@ function readBundleChunks(ctx: ContractContext, hash: string, count: number): Ui
     parts.push(p);
   }
   return Buffer.concat(parts);
-}
-
-/** True when every piece of the bundle is stored. */
-export function bundleComplete(ctx: ContractContext, hash: string): boolean {
-  const stored = ctx.getState(metaKey(hash));
-  if (!stored) return false;
-  const meta = JSON.parse(bytesToUtf8(stored)) as BundleMeta;
-  return meta.received.length === meta.chunks;
 }
 
 /** The whole bundle, or undefined when it is not (completely) uploaded. */

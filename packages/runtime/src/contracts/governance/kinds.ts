@@ -1,10 +1,11 @@
 import type { MembershipVerifier } from "@citychain/crypto";
 import { bytesToUtf8, CityChainError, ErrorCode, type Genesis, utf8ToBytes } from "@citychain/protocol";
 import { parsePolicy } from "../../policy/policy.ts";
+import { decodeBundle } from "../../sandbox/bundle.ts";
 import type { ContractContext } from "../contract.ts";
 import { MEMBERSHIP_CONTRACT } from "../membership.ts";
 import { applyValidatorChange, latestValidators } from "../validator-set.ts";
-import { bundleComplete } from "./bundles.ts";
+import { readBundle } from "./bundles.ts";
 import { checkNewOrg, readOrgs, writeOrgs } from "./orgs.ts";
 import { POLICY_NAMES, type PolicyName, setPolicy } from "./proposals.ts";
 
@@ -96,8 +97,11 @@ export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
         `contract '${name}' is at sequence ${current?.sequence ?? 0}; the next definition must have sequence ${next}`,
       );
     }
-    if (!bundleComplete(ctx, hash))
+    const bundle = readBundle(ctx, hash);
+    if (!bundle)
       argsError(`bundle ${hash} is not (completely) uploaded; upload it first (citychain contract deploy does)`);
+    // A bundle the sandbox would refuse is refused now, not on every call after deployment.
+    decodeBundle(bundle);
     return { name, hash, sequence };
   };
   return {
