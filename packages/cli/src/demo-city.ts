@@ -1,10 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
-import { gs1CheckDigit } from "@citychain/apps";
+import { gs1CheckDigit, SUPPLY_CHAIN_CONTRACT } from "@citychain/apps";
 import { loadIdentity } from "@citychain/crypto";
 import { CityChainClient } from "@citychain/sdk";
 
-const CONTRACT = "supplychain";
 const RESOLVER = "https://id.gs1.org";
 /** A vaccine GTIN (GS1's example company prefix). */
 export const DEMO_VACCINE_GTIN = `0950600013435${gs1CheckDigit("0950600013435")}`;
@@ -64,7 +63,7 @@ export async function loadDemoCity(dir: string, urlOf: (org: string) => string):
   const sensorFeed = await client("city-gov");
   let n = 0;
   const submit = async (c: CityChainClient, fn: string, ...args: string[]) => {
-    await c.submitTransaction(CONTRACT, fn, ...args);
+    await c.submitTransaction(SUPPLY_CHAIN_CONTRACT, fn, ...args);
     n++;
   };
   const expiry = "271231";

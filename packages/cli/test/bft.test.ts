@@ -1,36 +1,32 @@
 import type { ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
 import { loadIdentity } from "@citychain/crypto";
-import { initNetwork, type NetworkLayout, verifyChain } from "@citychain/node";
+import { type NetworkLayout, verifyChain } from "@citychain/node";
 import { CityChainClient, trustAnchorOf, verifyTxProof } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
+import {
+  randomPortBase,
+  startNodeProcess,
+  startProcessNetwork,
+  stopNode,
+  stopProcessNetwork,
+  tempDir,
+  until,
+} from "./helpers.ts";
 
 describe("BFT among four validator processes over mutual TLS", () => {
   const dir = tempDir("citychain-bft-");
   const apiBase = randomPortBase();
   let layout: NetworkLayout;
-  const nodes: (ChildProcess | undefined)[] = [];
+  let nodes: (ChildProcess | undefined)[] = [];
   const url = (i: number) => `http://127.0.0.1:${apiBase + i}`;
   const client = async (i: number) =>
     new CityChainClient({ url: url(i), identity: await loadIdentity(layout.orgs[i].identities.member) });
 
   beforeAll(async () => {
-    layout = await initNetwork({
-      dir,
-      orgs: ["org1", "org2", "org3", "org4"],
-      validators: 4,
-      apiPortBase: apiBase,
-      p2pPortBase: apiBase + 20,
-      params: { timeoutProposeMs: 1_000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 250 },
-    });
-    for (const [i, org] of layout.orgs.entries()) nodes[i] = await startNodeProcess(org.nodeHome, url(i));
+    ({ layout, nodes } = await startProcessNetwork(dir, apiBase, 4));
   });
 
-  afterAll(async () => {
-    for (const n of nodes) if (n) await stopNode(n, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopProcessNetwork(nodes, dir));
 
   it("commits a transaction that every node stores, with a proof that verifies against the genesis", async () => {
     const c2 = await client(2);

@@ -1,13 +1,13 @@
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadIdentity } from "@citychain/crypto";
-import { initNetwork, type NetworkLayout } from "@citychain/node";
+import type { NetworkLayout } from "@citychain/node";
 import { bytesToUtf8 } from "@citychain/protocol";
 import { CityChainClient } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cli, REPO_ROOT, randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
+import { cli, REPO_ROOT, randomPortBase, startProcessNetwork, stopProcessNetwork, tempDir, until } from "./helpers.ts";
 
 /**
  * Fabric-style chaincode on a four-organisation BFT network: built with tsc
@@ -20,7 +20,7 @@ describe("Fabric chaincode deployed through governance on four validators", () =
   const dir = tempDir("citychain-contracts-");
   const apiBase = randomPortBase();
   let layout: NetworkLayout;
-  const nodes: (ChildProcess | undefined)[] = [];
+  let nodes: (ChildProcess | undefined)[] = [];
   const url = (i: number) => `http://127.0.0.1:${apiBase + i}`;
   const id = (i: number, role: "admin" | "member") => layout.orgs[i].identities[role];
   const client = async (i: number, role: "admin" | "member" = "member") =>
@@ -44,24 +44,32 @@ describe("Fabric chaincode deployed through governance on four validators", () =
     return (r.json() as { hash: string }).hash;
   }
 
+  /** Deploys a package with org1's admin proposing and org2's and org3's co-signing: decided in one transaction. */
+  function deployWithMajority(pkg: string, name: string) {
+    const admins = ["--co-sign", id(1, "admin"), id(2, "admin")];
+    return cli([
+      "contract",
+      "deploy",
+      "--url",
+      url(0),
+      "--as",
+      id(0, "admin"),
+      "--package",
+      pkg,
+      "--name",
+      name,
+      ...admins,
+      "--json",
+    ]);
+  }
+
   beforeAll(async () => {
     build("asset-transfer");
     build("token-erc20");
-    layout = await initNetwork({
-      dir,
-      orgs: ["org1", "org2", "org3", "org4"],
-      validators: 4,
-      apiPortBase: apiBase,
-      p2pPortBase: apiBase + 20,
-      params: { timeoutProposeMs: 1_000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 250 },
-    });
-    for (const [i, org] of layout.orgs.entries()) nodes[i] = await startNodeProcess(org.nodeHome, url(i));
+    ({ layout, nodes } = await startProcessNetwork(dir, apiBase, 4));
   });
 
-  afterAll(async () => {
-    for (const n of nodes) if (n) await stopNode(n, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopProcessNetwork(nodes, dir));
 
   it("packages deterministically, deploys once a majority approves, and answers as Fabric would", async () => {
     const pkg = join(dir, "asset.ccpkg");
@@ -166,22 +174,7 @@ describe("Fabric chaincode deployed through governance on four validators", () =
     const pkg = join(dir, "token.ccpkg");
     packageDir(join(REPO_ROOT, "examples/token-erc20"), pkg);
     // Three admins co-sign: proposed and decided in one transaction.
-    const r = cli([
-      "contract",
-      "deploy",
-      "--url",
-      url(0),
-      "--as",
-      id(0, "admin"),
-      "--package",
-      pkg,
-      "--name",
-      "token20",
-      "--co-sign",
-      id(1, "admin"),
-      id(2, "admin"),
-      "--json",
-    ]);
+    const r = deployWithMajority(pkg, "token20");
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.json()).toMatchObject({ proposal: { status: "executed" } });
     const minter = await client(0, "admin");
@@ -240,22 +233,7 @@ module.exports.contracts = [Misbehaving];
     );
     const pkg = join(dir, "misbehaving.ccpkg");
     packageDir(project, pkg);
-    const r = cli([
-      "contract",
-      "deploy",
-      "--url",
-      url(0),
-      "--as",
-      id(0, "admin"),
-      "--package",
-      pkg,
-      "--name",
-      "misbehaving",
-      "--co-sign",
-      id(1, "admin"),
-      id(2, "admin"),
-      "--json",
-    ]);
+    const r = deployWithMajority(pkg, "misbehaving");
     expect(r.status, r.stderr + r.stdout).toBe(0);
     const c = await client(3);
     const now = await until(async () => await c.submitTransaction("misbehaving", "Now"), "misbehaving live");

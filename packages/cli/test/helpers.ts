@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initNetwork, type NetworkLayout } from "@citychain/node";
 import { CLI_MAIN, waitForApi } from "../src/index.ts";
 
 export const REPO_ROOT = join(CLI_MAIN, "../../../..");
@@ -86,4 +87,39 @@ export async function until<T>(f: () => Promise<T | undefined>, what: string, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** BFT timeouts short enough for tests on loopback. */
+export const TEST_BFT_PARAMS = {
+  timeoutProposeMs: 1_000,
+  timeoutPrevoteMs: 500,
+  timeoutPrecommitMs: 500,
+  timeoutDeltaMs: 250,
+};
+
+/** Four organisations, `validators` of them validating, one real node process each, API ports from `apiBase`. */
+export async function startProcessNetwork(
+  dir: string,
+  apiBase: number,
+  validators: number,
+): Promise<{ layout: NetworkLayout; nodes: (ChildProcess | undefined)[] }> {
+  const layout = await initNetwork({
+    dir,
+    orgs: ["org1", "org2", "org3", "org4"],
+    validators,
+    apiPortBase: apiBase,
+    p2pPortBase: apiBase + 20,
+    params: TEST_BFT_PARAMS,
+  });
+  const nodes: (ChildProcess | undefined)[] = [];
+  for (const [i, org] of layout.orgs.entries()) {
+    nodes[i] = await startNodeProcess(org.nodeHome, `http://127.0.0.1:${apiBase + i}`);
+  }
+  return { layout, nodes };
+}
+
+/** Kills what is left of a process network and removes its directory. */
+export async function stopProcessNetwork(nodes: (ChildProcess | undefined)[], dir: string): Promise<void> {
+  for (const n of nodes) if (n) await stopNode(n, "SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
 }

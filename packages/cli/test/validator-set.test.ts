@@ -1,12 +1,20 @@
 import type { ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadIdentity, parseCertificate } from "@citychain/crypto";
-import { initNetwork, type NetworkLayout, verifyChain } from "@citychain/node";
+import { type NetworkLayout, verifyChain } from "@citychain/node";
 import { addressOf, bytesToHex } from "@citychain/protocol";
 import { CityChainClient, followValidatorSets, trustAnchorOf, verifyTxProof } from "@citychain/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomPortBase, startNodeProcess, stopNode, tempDir, until } from "./helpers.ts";
+import {
+  randomPortBase,
+  startNodeProcess,
+  startProcessNetwork,
+  stopNode,
+  stopProcessNetwork,
+  tempDir,
+  until,
+} from "./helpers.ts";
 
 /**
  * Four organisations, three validators at genesis; the fourth organisation's
@@ -19,27 +27,16 @@ describe("validator-set changes by a majority of organisation admins", () => {
   const dir = tempDir("citychain-valset-");
   const apiBase = randomPortBase();
   let layout: NetworkLayout;
-  const nodes: (ChildProcess | undefined)[] = [];
+  let nodes: (ChildProcess | undefined)[] = [];
   const url = (i: number) => `http://127.0.0.1:${apiBase + i}`;
   const admin = (i: number) => loadIdentity(layout.orgs[i].identities.admin);
   const nodeCert = (i: number) => readFileSync(join(layout.orgs[i].nodeHome, "identity", "cert.pem"), "utf8");
 
   beforeAll(async () => {
-    layout = await initNetwork({
-      dir,
-      orgs: ["org1", "org2", "org3", "org4"],
-      validators: 3,
-      apiPortBase: apiBase,
-      p2pPortBase: apiBase + 20,
-      params: { timeoutProposeMs: 1_000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 250 },
-    });
-    for (const [i, org] of layout.orgs.entries()) nodes[i] = await startNodeProcess(org.nodeHome, url(i));
+    ({ layout, nodes } = await startProcessNetwork(dir, apiBase, 3));
   });
 
-  afterAll(async () => {
-    for (const n of nodes) if (n) await stopNode(n, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopProcessNetwork(nodes, dir));
 
   it("refuses a change signed by a minority of organisations, naming what is missing", async () => {
     const c = new CityChainClient({ url: url(1), identity: await admin(1) });

@@ -11,14 +11,7 @@ import {
   type TxResult,
   uint64ToBytes,
 } from "@citychain/protocol";
-import {
-  checkStateKey,
-  heightKey,
-  historyKey,
-  historyKeyPrefix,
-  META_KEYS,
-  parseHistoryKeySuffix,
-} from "./keys.ts";
+import { checkStateKey, heightKey, historyKey, historyKeyPrefix, META_KEYS, parseHistoryKeySuffix } from "./keys.ts";
 import {
   HISTORY_LIMIT_DEFAULT,
   HISTORY_LIMIT_MAX,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { supplyChainChaincode } from "@citychain/apps";
+import { SUPPLY_CHAIN_CONTRACT, supplyChainChaincode } from "@citychain/apps";
 import { type LoadedIdentity, loadIdentity, signTx, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
@@ -39,9 +39,6 @@ import { PeerNetwork } from "./peer-network.ts";
 import { SoloProducer } from "./solo-producer.ts";
 
 export const VERSION = "0.1.0";
-/** The name the supply-chain, cold-chain and IoT applications run under. */
-export const SUPPLY_CHAIN_CONTRACT = "supplychain";
-
 /** At most this many transactions in one submit call. */
 export const SUBMIT_BATCH_TXS_MAX = 5_000;
 

@@ -219,7 +219,10 @@ describe("governance system contract", () => {
   it("refuses to deploy uploaded bytes that are not a chaincode bundle", async () => {
     const app = await f.openApp();
     const up = uploads(new Uint8Array(randomBytes(1000)));
-    await f.commitBlock(app, up.txs.map((t) => t.bytes));
+    await f.commitBlock(
+      app,
+      up.txs.map((t) => t.bytes),
+    );
     const deploy = f.tx([f.admin1, admin2], "governance", "propose", [
       "deployContract",
       JSON.stringify({ name: "junk", sequence: 1, hash: up.hash }),

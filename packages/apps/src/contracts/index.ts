@@ -51,3 +51,6 @@ export const contracts: ContractClass[] = [Products, Epcis, Recall, Devices, Tel
 
 /** The chaincode module the node passes to `dispatch(chaincode, host)`. */
 export const supplyChainChaincode = { contracts };
+
+/** The name every node runs these contracts under. */
+export const SUPPLY_CHAIN_CONTRACT = "supplychain";

@@ -1,12 +1,17 @@
 import { readFileSync } from "node:fs";
 import { loadIdentity } from "@citychain/crypto";
-import { CityChainClient, loadGenesis, type ProvenAnswer, trustAnchorOf, verifyProvenance } from "@citychain/sdk";
+import {
+  CityChainClient,
+  loadGenesis,
+  type ProvenAnswer,
+  SUPPLY_CHAIN_CONTRACT,
+  trustAnchorOf,
+  verifyProvenance,
+} from "@citychain/sdk";
 import type { Command } from "commander";
 import { type Output, print, printError } from "../output.ts";
 import { resolveUrl } from "../resolve-url.ts";
 import { withConnection } from "./tx.ts";
-
-const CONTRACT = "supplychain";
 
 /**
  * `citychain epcis …` and `citychain product …`: the supply-chain
@@ -28,7 +33,7 @@ export function registerApps(program: Command): void {
       const client = new CityChainClient({ url: resolveUrl(o), identity: await loadIdentity(o.as) });
       const text = readFileSync(file, "utf8");
       const args = o.confidential ? [text, "true"] : [text];
-      const r = await client.submitTransaction(CONTRACT, "Epcis:Capture", ...args);
+      const r = await client.submitTransaction(SUPPLY_CHAIN_CONTRACT, "Epcis:Capture", ...args);
       const result = JSON.parse(r.returnText ?? "{}");
       print(
         out,

@@ -1,8 +1,8 @@
-import { checkEpcisDocument } from "@citychain/apps";
+import { checkEpcisDocument, SUPPLY_CHAIN_CONTRACT } from "@citychain/apps";
 import { bytesToBase64, bytesToUtf8, CityChainError, ErrorCode, hexToBytes } from "@citychain/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { type CityChainNode, SUPPLY_CHAIN_CONTRACT } from "../node.ts";
+import type { CityChainNode } from "../node.ts";
 import { buildTxProof, encodeTxProof } from "./proof.ts";
 import { parseOrThrow } from "./validation.ts";
 
