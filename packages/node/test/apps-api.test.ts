@@ -127,5 +127,10 @@ describe("smart-city applications over the node API", () => {
     expect(answer.ok).toBe(false);
     expect(answer.problems[0]).toMatchObject({ eventIndex: 0, code: "EPCIS_FIELD_MISSING" });
     expect(node.app.info().height).toBe(before);
+    const found = await http.json<{ events: { bizStep: string }[] }>({
+      method: "GET",
+      path: "/v1/epcis/events?EQ_bizStep=commissioning&perPage=10",
+    });
+    expect(found.events.map((e) => e.bizStep)).toEqual(["commissioning"]);
   });
 });
