@@ -5,6 +5,7 @@ export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./p256.ts";
 export * from "./raw-keys.ts";
+export * from "./seal.ts";
 export * from "./tx-sign.ts";
 export * from "./validator-schedule.ts";
 export * from "./validators.ts";

@@ -204,6 +204,39 @@ export class Ledger {
     return out;
   }
 
+  // ---- this node's private data (sealed by the runtime) ----
+
+  getPrivate(key: Uint8Array): Uint8Array | undefined {
+    return copyBytes(this.stores.privateData.get(key));
+  }
+
+  /** Private entries in key order, at most `limit` (same bounds as state ranges). */
+  getPrivateRange(opts: StateRangeOptions = {}): StateEntry[] {
+    const limit = resolveLimit(opts.limit, STATE_RANGE_LIMIT_DEFAULT, STATE_RANGE_LIMIT_MAX, "private range");
+    const range = toLmdbRange(opts, limit);
+    if (range === undefined || limit === 0) return [];
+    const out: StateEntry[] = [];
+    for (const { key, value } of this.stores.privateData.getRange(range)) {
+      out.push({ key: new Uint8Array(key), value: new Uint8Array(value) });
+    }
+    return out;
+  }
+
+  /**
+   * Private values that arrived after their block (a member node that missed
+   * the endorser's push asks its peers): written alone, durably. The runtime
+   * checks each value against the hash committed on chain before calling.
+   */
+  async putPrivate(writes: StateWrite[]): Promise<void> {
+    for (const w of writes) checkStateKey(w.key);
+    await this.stores.env.childTransaction(() => {
+      for (const w of writes) {
+        if (w.value === null) this.stores.privateData.removeSync(w.key);
+        else this.stores.privateData.putSync(w.key, w.value);
+      }
+    });
+  }
+
   /** Writes to `key` from `fromHeight` on, oldest first (or newest first), at most `limit`. */
   getHistory(key: Uint8Array, opts: HistoryOptions = {}): HistoryEntry[] {
     checkStateKey(key);

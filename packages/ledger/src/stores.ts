@@ -23,9 +23,25 @@ export interface Stores {
   txIndex: BytesDb;
   /** META_KEYS → latest height, hashes, time. */
   meta: BytesDb;
+  /**
+   * This node's private data (collections its organisation belongs to):
+   * opaque sealed values under keys the runtime chooses. Not part of the
+   * app hash, never sent in blocks; written with the block that made it.
+   */
+  privateData: BytesDb;
 }
 
-const STORE_NAMES = ["blocks", "blockHashes", "commits", "results", "state", "history", "txIndex", "meta"] as const;
+const STORE_NAMES = [
+  "blocks",
+  "blockHashes",
+  "commits",
+  "results",
+  "state",
+  "history",
+  "txIndex",
+  "meta",
+  "privateData",
+] as const;
 
 /**
  * Opens the environment with durable commits.
@@ -79,5 +95,6 @@ export function openStores(path: string, mapSizeBytes = MAP_SIZE_BYTES_DEFAULT):
     history: db("history"),
     txIndex: db("txIndex"),
     meta: db("meta"),
+    privateData: db("privateData"),
   };
 }

@@ -31,6 +31,8 @@ export interface BlockCommitData {
   appHash: Uint8Array;
   /** Block time. */
   timeMs: number;
+  /** This node's private-data store changes made by the block (sealed values; null deletes). */
+  privateWrites?: StateWrite[];
 }
 
 /** Where a transaction landed and how it ended. */

@@ -19,6 +19,7 @@ export function checkBlockCommitData(data: BlockCommitData): void {
     assert(tw.txIndex >= 0 && tw.txIndex < data.txIds.length, `writes[].txIndex ${tw.txIndex} is in the block`);
     for (const w of tw.writes) checkStateKey(w.key);
   }
+  for (const w of data.privateWrites ?? []) checkStateKey(w.key);
 }
 
 /** Applies one write to state and appends it to the key's history. */
@@ -68,6 +69,10 @@ export function writeBlock(stores: Stores, data: BlockCommitData): void {
   for (const tw of data.writes) {
     assert(bytesEqual(tw.txId, data.txIds[tw.txIndex]), `writes for tx ${tw.txIndex} carry that transaction's id`);
     for (const w of tw.writes) applyStateWrite(stores, w, data.height, tw.txIndex, tw.txId);
+  }
+  for (const w of data.privateWrites ?? []) {
+    if (w.value === null) stores.privateData.removeSync(w.key);
+    else stores.privateData.putSync(w.key, w.value);
   }
   stores.meta.putSync(META_KEYS.latestHeight, uint64ToBytes(data.height));
   stores.meta.putSync(META_KEYS.latestBlockHash, data.blockHash);

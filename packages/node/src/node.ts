@@ -36,6 +36,7 @@ import { EventBus, type TxOutcome } from "./event-bus.ts";
 import { Mempool } from "./mempool.ts";
 import { NodeMetrics } from "./metrics.ts";
 import { PeerNetwork } from "./peer-network.ts";
+import { loadSealKey, PrivateDataExchange } from "./private-data.ts";
 import { SoloProducer } from "./solo-producer.ts";
 
 export const VERSION = "0.1.0";
@@ -86,6 +87,8 @@ export class CityChainNode {
     readonly app: CityChainApp,
     readonly mempool: Mempool,
     readonly logger: Logger,
+    /** Private data collections: endorsement, the push to member nodes, pulls of missed values. */
+    readonly privateData: PrivateDataExchange,
   ) {}
 
   static async start(opts: StartOptions): Promise<CityChainNode> {
@@ -95,9 +98,16 @@ export class CityChainNode {
     const identity = await loadIdentity(join(opts.home, IDENTITY_DIR));
     const ledger = Ledger.open(join(opts.home, DATA_DIR));
     const pool = VerifyPool.create({ threads: opts.verifyThreads });
+    const privateData = new PrivateDataExchange(identity, logger.child({ component: "private-data" }));
     let app: CityChainApp;
     try {
       app = await CityChainApp.open({
+        privateData: {
+          orgId: identity.orgId,
+          sealKey: loadSealKey(opts.home),
+          valuesOf: privateData.valuesOf,
+          onMissing: privateData.onMissing,
+        },
         genesis,
         ledger,
         verifyPool: pool,
@@ -112,7 +122,18 @@ export class CityChainNode {
       throw e;
     }
     const mempool = new Mempool(genesis.params.mempoolTxsMax);
-    const node = new CityChainNode(opts.home, config, genesis, identity, ledger, pool, app, mempool, logger);
+    const node = new CityChainNode(
+      opts.home,
+      config,
+      genesis,
+      identity,
+      ledger,
+      pool,
+      app,
+      mempool,
+      logger,
+      privateData,
+    );
     node.metrics.height.set(app.info().height);
     // Blocks arriving by sync (or made here) leave the mempool.
     node.events.onBlock((b) => {
@@ -146,6 +167,7 @@ export class CityChainNode {
       });
       await node.network.start();
     }
+    privateData.attach(app, node.network?.p2p);
     node.startProducer();
     node.api = await createApiServer(node);
     const address = await node.api.listen({ host: config.api.host, port: opts.apiPort ?? config.api.port });
@@ -373,6 +395,7 @@ export class CityChainNode {
     if (this.stopped) return;
     this.stopped = true;
     await this.producer?.stop();
+    this.privateData.close();
     await this.network?.stop();
     await this.api?.close();
     await this.pool.close();

@@ -93,4 +93,6 @@ export interface QueryRequest {
   args: string[];
   /** DER certificate of the authenticated requester, when there is one: contracts see it as the caller. */
   callerCert?: Uint8Array;
+  /** Transient data (Fabric's transient map), for contracts that read private data. */
+  transient?: ReadonlyArray<readonly [string, Uint8Array]>;
 }

@@ -3,6 +3,7 @@ export * from "./application.ts";
 export * from "./block.ts";
 export * from "./bytes.ts";
 export * from "./encoding.ts";
+export * from "./endorsement.ts";
 export * from "./errors.ts";
 export * from "./hash.ts";
 export * from "./limits.ts";

@@ -30,3 +30,13 @@ export const DEFAULT_PARAMS: ChainParams = {
 /** Largest contract bundle the chain stores, and the largest piece of it one upload transaction carries. */
 export const CONTRACT_BUNDLE_BYTES_MAX = 4 * 1024 * 1024;
 export const CONTRACT_BUNDLE_CHUNK_BYTES_MAX = 128 * 1024;
+
+/** Signatures of member nodes on one endorsed transaction. */
+export const ENDORSEMENTS_PER_TX_MAX = 8;
+/** Keys one endorsed transaction may record as read. */
+export const RWSET_READS_MAX = 10_000;
+/** Keys one endorsed transaction may write (public keys and private-data hashes). */
+export const RWSET_WRITES_MAX = 10_000;
+/** Entries of a transaction's transient map, and its total size. */
+export const TRANSIENT_ENTRIES_MAX = 64;
+export const TRANSIENT_BYTES_MAX = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { bytesToHex, concatBytes, utf8ToBytes } from "./bytes.ts";
 import { decode, encode } from "./encoding.ts";
+import { decodeEndorsed } from "./endorsement.ts";
 import { CityChainError, ErrorCode } from "./errors.ts";
 import { sha256 } from "./hash.ts";
 import {
@@ -57,7 +58,7 @@ export function decodeTx(bytes: Uint8Array, txBytesMax: number): Tx {
     );
   }
   const s = new Shape(ErrorCode.TX_MALFORMED, "transaction");
-  const top = s.object(raw, "tx", ["body", "sigs"]);
+  const top = s.object(raw, "tx", ["body", "sigs", "endorsed"]);
   const bodyBytes = s.bytes(top.body, "body", 1, txBytesMax);
   let rawBody: unknown;
   try {
@@ -98,5 +99,7 @@ export function decodeTx(bytes: Uint8Array, txBytesMax: number): Tx {
     return sig;
   });
   const id = txIdOfBody(bodyBytes);
-  return { id, idHex: bytesToHex(id), body, bodyBytes, sigs, bytes };
+  const tx: Tx = { id, idHex: bytesToHex(id), body, bodyBytes, sigs, bytes };
+  if (top.endorsed !== undefined) tx.endorsed = decodeEndorsed(top.endorsed, txBytesMax);
+  return tx;
 }

@@ -40,6 +40,36 @@ export interface TxSignature {
 export interface SignedTx {
   body: Bytes;
   sigs: TxSignature[];
+  /** Present on transactions simulated by member nodes (private data collections). */
+  endorsed?: TxEndorsedWire;
+}
+
+/**
+ * What a member node's simulation of a transaction read and wrote. Private
+ * values never appear: a collection's writes are the SHA-256 of the value
+ * under the SHA-256 of the key, in the contract's hashed key space.
+ */
+export interface RwSet {
+  /** Full state keys read from committed state, with the SHA-256 of the value read (null: absent). */
+  reads: { key: Bytes; hash: Bytes | null }[];
+  /** Full state keys written (null: deleted). */
+  writes: { key: Bytes; value: Bytes | null }[];
+  events: { name: string; payload: Bytes }[];
+  returnValue: Bytes;
+}
+
+/** A member node's signature over a transaction id and the hash of its read-write set. */
+export interface Endorsement {
+  alg: SignatureAlgorithm;
+  /** DER X.509 node certificate of the endorser. */
+  cert: Bytes;
+  sig: Bytes;
+}
+
+export interface TxEndorsedWire {
+  /** Canonical CBOR of the RwSet. */
+  rwset: Bytes;
+  endorsements: Endorsement[];
 }
 
 /** A decoded, structurally valid transaction. */
@@ -52,6 +82,7 @@ export interface Tx {
   sigs: TxSignature[];
   /** The exact bytes it arrived as (what the block commits to). */
   bytes: Bytes;
+  endorsed?: { rwset: RwSet; rwsetHash: Bytes; endorsements: Endorsement[] };
 }
 
 export interface ContractEvent {

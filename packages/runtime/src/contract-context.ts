@@ -76,6 +76,15 @@ export class TxContext implements ContractContext {
     return this.overlay.get(stateKey(this.contract, key));
   }
 
+  /** A full state key (any key space): applying an endorsed read-write set. */
+  getRaw(key: Uint8Array): Uint8Array | undefined {
+    return this.overlay.get(key);
+  }
+
+  putRaw(key: Uint8Array, value: Uint8Array | null): void {
+    this.overlay.put(key, value);
+  }
+
   putState(key: string, value: Uint8Array): void {
     this.overlay.put(stateKey(this.contract, key), value);
   }

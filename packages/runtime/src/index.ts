@@ -1,4 +1,5 @@
 export * from "./app-hash.ts";
+export * from "./bounded-set.ts";
 export * from "./contracts/contract.ts";
 export * from "./contracts/evidence.ts";
 export * from "./contracts/governance/index.ts";
@@ -9,6 +10,12 @@ export * from "./contracts/validator-set.ts";
 export * from "./genesis.ts";
 export * from "./overlay.ts";
 export * from "./policy/policy.ts";
+export type { PrivateWrite } from "./private/access.ts";
+export * from "./private/collections.ts";
+export { CONTRACT_ENDORSEMENT_POLICY_DEFAULT } from "./private/endorsed.ts";
+export type { PrivateDataOptions, PrivateHashEntry } from "./private/keeper.ts";
+export { keyHashHex, privateHashSpaceOf } from "./private/keys.ts";
+export { PRIVATE_VALUE_BYTES_MAX } from "./private/store.ts";
 export * from "./sandbox/index.ts";
 export * from "./state-keys.ts";
 export * from "./state-machine.ts";

@@ -24,12 +24,14 @@ import {
   type ExecutedEvent,
   encodeBlock,
   encodeCommit,
+  encodeRwSet,
   type Genesis,
   type Organisation,
   type PreparedProposal,
   type ProcessProposalOutcome,
   type ProposalRequest,
   type QueryRequest,
+  type RwSet,
   resultsRootOf,
   sha256,
   type Tx,
@@ -62,6 +64,11 @@ import {
 } from "./deployed/executor.ts";
 import { genesisHashOf } from "./genesis.ts";
 import { Overlay } from "./overlay.ts";
+import type { PrivateWrite } from "./private/access.ts";
+import { type CollectionConfig, collectionOf } from "./private/collections.ts";
+import { applyEndorsed } from "./private/endorsed.ts";
+import { PrivateDataKeeper, type PrivateDataOptions, type PrivateHashEntry } from "./private/keeper.ts";
+import { privateHashStateKey } from "./private/keys.ts";
 import { stateKey } from "./state-keys.ts";
 import { authorise } from "./tx-auth.ts";
 
@@ -97,6 +104,8 @@ export interface AppOptions {
   loadContract?: (bundle: Uint8Array) => SandboxedContract;
   /** Contract-API chaincode compiled into the node (the smart-city applications), by name. */
   nativeChaincodes?: NativeChaincode[];
+  /** This node's private data store (collections its organisation belongs to); without it the node keeps none. */
+  privateData?: PrivateDataOptions;
   log?: (contract: string, level: "debug" | "info" | "warn" | "error", message: string) => void;
 }
 
@@ -106,6 +115,8 @@ interface Execution extends BlockExecution {
   overlay: Overlay;
   blockBytes: Uint8Array;
   writes: { txIndex: number; txId: Uint8Array; writes: StateWrite[] }[];
+  /** Private writes of the block that this node's organisation keeps (hashes; values come at commit). */
+  privateHashes: PrivateHashEntry[];
 }
 
 interface Executed {
@@ -114,6 +125,7 @@ interface Executed {
   writes: Execution["writes"];
   events: ExecutedEvent[];
   blockOverlay: Overlay;
+  privateHashes: PrivateHashEntry[];
   /** Transactions that may not go in this block, with why. */
   invalid: { tx: Tx; code: string; message: string }[];
 }
@@ -140,6 +152,8 @@ export class CityChainApp implements Application {
   private readonly deployed: DeployedContracts;
   private readonly natives = new Map<string, NativeChaincode>();
   private readonly sandboxEnabled: boolean;
+  private readonly keeper: PrivateDataKeeper | undefined;
+  private readonly privateOptions: PrivateDataOptions | undefined;
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly recentTxIds = new BoundedSet(RECENT_TX_IDS_MAX);
   private readonly executions = new Map<string, Execution>();
@@ -195,6 +209,8 @@ export class CityChainApp implements Application {
       ledger: opts.ledger,
       log: opts.log,
     });
+    this.keeper = opts.privateData ? new PrivateDataKeeper(opts.ledger, opts.privateData) : undefined;
+    this.privateOptions = opts.privateData;
     for (const n of opts.nativeChaincodes ?? []) {
       builtinNames.add(n.name);
       this.natives.set(n.name, n);
@@ -433,7 +449,15 @@ export class CityChainApp implements Application {
     }
     const blockOverlay = this.newBlockOverlay();
     const scope = new ExecutionScope();
-    const out: Executed = { included: [], results: [], writes: [], events: [], blockOverlay, invalid: [] };
+    const out: Executed = {
+      included: [],
+      results: [],
+      writes: [],
+      events: [],
+      blockOverlay,
+      privateHashes: [],
+      invalid: [],
+    };
     const seen = new Set<string>();
     let bytes = 0;
     const isRevoked = (fp: string) =>
@@ -469,7 +493,9 @@ export class CityChainApp implements Application {
       const txOverlay = new Overlay((k) => blockOverlay.get(k), blockOverlay);
       const ctx = new TxContext(tx.body.contract, tx.id, height, timeMs, callers, false, txOverlay, this.ledger);
       try {
-        const returnValue = await this.call(scope, ctx, tx.body.fn, tx.body.args);
+        const returnValue = tx.endorsed
+          ? this.applyEndorsedTx(ctx, tx, timeMs, isRevoked, out.privateHashes)
+          : await this.call(scope, ctx, tx.body.fn, tx.body.args);
         txOverlay.mergeInto(blockOverlay);
         out.results.push({ code: "OK", message: "", returnValue, events: ctx.events });
         out.writes.push({ txIndex, txId: tx.id, writes: txOverlay.list() });
@@ -506,6 +532,7 @@ export class CityChainApp implements Application {
       appHashAfter: nextAppHash(this.last.appHash, executed.blockOverlay.sorted()),
       events: executed.events,
       writes: executed.writes,
+      privateHashes: executed.privateHashes,
     };
     if (this.executions.size >= EXECUTIONS_CACHED_MAX) {
       const oldest = this.executions.keys().next().value;
@@ -639,9 +666,11 @@ export class CityChainApp implements Application {
       );
     }
     const previous = this.pending;
+    const privateData = this.keeper?.writesForBlock(ex.header.height, ex.privateHashes, (c) => this.collections(c));
     const write = async () => {
       if (previous) await previous.durable;
       await this.ledger.commitBlock({
+        ...(privateData && privateData.writes.length > 0 ? { privateWrites: privateData.writes } : {}),
         height: ex.header.height,
         blockBytes: ex.blockBytes,
         blockHash: ex.blockHash,
@@ -675,6 +704,7 @@ export class CityChainApp implements Application {
     }
     try {
       await entry.durable;
+      for (const [txIdHex, missing] of privateData?.missing ?? []) this.privateOptions?.onMissing?.(txIdHex, missing);
     } finally {
       // Durable now (or failed, and the node stops): later blocks read its writes from the ledger.
       ex.overlay.rebase(this.readLedger);
@@ -745,7 +775,123 @@ export class CityChainApp implements Application {
       overlay,
       this.ledger,
     );
-    return this.call(new ExecutionScope(), ctx, req.fn, req.args);
+    const scope = new ExecutionScope(
+      "query",
+      this.keeper && { orgId: this.keeper.orgId, store: this.keeper.store },
+      req.transient ?? [],
+    );
+    return this.call(scope, ctx, req.fn, req.args);
+  }
+
+  // ---- private data collections ----
+
+  /** The collections of a deployed contract, as in force at the next height. */
+  collections(contract: string): readonly CollectionConfig[] {
+    return this.deployed.definition(this.readContext(contract), contract)?.collections ?? [];
+  }
+
+  /** Executes an endorsed transaction (see applyEndorsed) and notes the private writes this node keeps. */
+  private applyEndorsedTx(
+    ctx: TxContext,
+    tx: Tx,
+    timeMs: number,
+    isRevoked: (fp: string) => boolean,
+    held: PrivateHashEntry[],
+  ): Uint8Array {
+    const def = this.deployedDefinition(ctx);
+    if (!def) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_NOT_FOUND },
+        `no contract named '${ctx.contract}' is deployed at height ${ctx.height}; only deployed contracts take endorsed transactions`,
+      );
+    }
+    const returnValue = applyEndorsed(ctx, tx, def, {
+      membership: this.membership,
+      timeMs,
+      isRevoked,
+      orgIds: this.deployed.orgIdsAt(ctx),
+    });
+    if (this.keeper) held.push(...this.keeper.heldHashes(tx, def));
+    return returnValue;
+  }
+
+  /**
+   * Simulates a transaction on this node, a member of the collections it
+   * touches, over durable state, with its transient data: what an endorsing
+   * node does before signing. Returns the read-write set (hashes only for
+   * private data) and the private writes to push to the other member nodes.
+   * Throws the transaction's check failure or the contract's coded failure.
+   */
+  async simulate(
+    txBytes: Uint8Array,
+    transient: ReadonlyArray<readonly [string, Uint8Array]>,
+  ): Promise<{ tx: Tx; rwset: RwSet; rwsetBytes: Uint8Array; privateWrites: PrivateWrite[] }> {
+    if (!this.keeper) {
+      throw new CityChainError(
+        { code: ErrorCode.PRIVATE_DATA_NOT_MEMBER },
+        "this node keeps no private data and cannot endorse; send the transaction to a member organisation's node",
+      );
+    }
+    const [checked] = await this.checkTxs([txBytes]);
+    if (!checked.ok) throw new CityChainError({ code: checked.code }, checked.message);
+    const tx = checked.tx;
+    if (tx.endorsed) {
+      throw new CityChainError(
+        { code: ErrorCode.TX_ENDORSEMENT_INVALID },
+        "the transaction is endorsed already; send it without its endorsement",
+      );
+    }
+    const reads = new Map<string, { key: Uint8Array; hash: Uint8Array | null }>();
+    const overlay = new Overlay((k) => {
+      const v = this.ledger.getState(k);
+      const id = Buffer.from(k).toString("latin1");
+      if (!reads.has(id)) reads.set(id, { key: k, hash: v === undefined ? null : sha256(v) });
+      return v;
+    });
+    const ctx = new TxContext(
+      tx.body.contract,
+      tx.id,
+      this.last.height + 1,
+      this.last.timeMs,
+      this.admitted.get(tx.idHex) ?? [],
+      false,
+      overlay,
+      this.ledger,
+    );
+    if (!this.deployedDefinition(ctx)) {
+      throw new CityChainError(
+        { code: ErrorCode.CONTRACT_NOT_FOUND },
+        `'${tx.body.contract}' is not a deployed contract; only deployed contracts' transactions are endorsed (submit others directly)`,
+      );
+    }
+    const scope = new ExecutionScope("simulate", { orgId: this.keeper.orgId, store: this.keeper.store }, transient);
+    const returnValue = await this.call(scope, ctx, tx.body.fn, tx.body.args);
+    const rwset: RwSet = {
+      reads: [...reads.values()],
+      writes: overlay.list().map((w) => ({ key: w.key, value: w.value })),
+      events: ctx.events.map((e) => ({ name: e.name, payload: e.payload })),
+      returnValue,
+    };
+    return { tx, rwset, rwsetBytes: encodeRwSet(rwset), privateWrites: [...scope.privateWrites.values()] };
+  }
+
+  /** The hash of a private key's value as committed (anyone may check a value they are shown against it). */
+  privateDataHash(contract: string, collection: string, key: string): Uint8Array | undefined {
+    collectionOf(this.collections(contract), contract, collection);
+    return this.ledger.getState(privateHashStateKey(contract, collection, key));
+  }
+
+  /** Stores private values that arrived after their block (each checked against the hash on chain); returns how many. */
+  async reconcilePrivate(values: readonly PrivateWrite[]): Promise<number> {
+    if (!this.keeper) return 0;
+    const writes = this.keeper.reconcileWrites(
+      values,
+      this.ledger.latestHeight(),
+      (c) => this.collections(c),
+      (c, coll, key) => this.ledger.getState(privateHashStateKey(c, coll, key)),
+    );
+    if (writes.length > 0) await this.ledger.putPrivate(writes);
+    return writes.filter((w) => w.value !== null && w.value.length > 0).length;
   }
 
   /** Names of the contracts this application runs: built-in ones, then those deployed through governance. */

@@ -3,6 +3,7 @@ import { base64ToBytes, bytesToBase64, CityChainError, ErrorCode, type TxProof }
 import type { BlockInfo, NodeStatus, SubmitResult, TxInfo } from "./api-types.ts";
 import { buildSignedTx } from "./build-tx.ts";
 import { HttpTransport } from "./http.ts";
+import { combineEndorsements, type EndorseResponse, type TransientMap, transientToJson } from "./private-data.ts";
 import { decodeTxProof } from "./proof-codec.ts";
 import { type SubscribeOptions, type Subscription, subscribeStream } from "./subscribe.ts";
 
@@ -33,6 +34,19 @@ export interface SubmitRawOptions {
   /** Wait until each transaction commits (or is dropped). */
   wait?: boolean;
   timeoutMs?: number;
+}
+
+function committedOf(
+  id: string,
+  r: { height?: number; index?: number; returnValue?: string; returnText?: string },
+): CommittedTx {
+  return {
+    id,
+    height: r.height ?? 0,
+    index: r.index ?? 0,
+    returnValue: base64ToBytes(r.returnValue ?? ""),
+    returnText: r.returnText,
+  };
 }
 
 /**
@@ -72,20 +86,7 @@ export class CityChainClient {
    * majority of organisations' admins).
    */
   async submit(req: { contract: string; fn: string; args?: string[]; cosigners?: CertSigner[] }): Promise<CommittedTx> {
-    const identity = this.requireIdentity("submit transactions");
-    const status = await this.status();
-    this.chainId ??= status.chainId;
-    const { contract, fn } = req;
-    const built = buildSignedTx(
-      {
-        chainId: this.chainId,
-        contract,
-        fn,
-        args: req.args ?? [],
-        expiresAt: status.height + TX_EXPIRY_HEIGHTS_DEFAULT,
-      },
-      [identity, ...(req.cosigners ?? [])],
-    );
+    const built = await this.build(req);
     const res = await this.http.json<{ results: SubmitResult[] }>({
       method: "POST",
       path: `/v1/txs?wait=true&timeoutMs=${SUBMIT_WAIT_MS_DEFAULT}`,
@@ -98,13 +99,99 @@ export class CityChainClient {
         r.message || `transaction ${built.id} ended with ${r.code}`,
       );
     }
-    return {
-      id: built.id,
-      height: r.height,
-      index: r.index,
-      returnValue: base64ToBytes(r.returnValue ?? ""),
-      returnText: r.returnText,
-    };
+    return committedOf(built.id, r);
+  }
+
+  private async build(req: { contract: string; fn: string; args?: string[]; cosigners?: CertSigner[] }) {
+    const identity = this.requireIdentity("submit transactions");
+    const status = await this.status();
+    this.chainId ??= status.chainId;
+    return buildSignedTx(
+      {
+        chainId: this.chainId,
+        contract: req.contract,
+        fn: req.fn,
+        args: req.args ?? [],
+        expiresAt: status.height + TX_EXPIRY_HEIGHTS_DEFAULT,
+      },
+      [identity, ...(req.cosigners ?? [])],
+    );
+  }
+
+  /**
+   * Submits a transaction of a contract with private data collections
+   * (Fabric's submit with transient data): this client's node, a member of
+   * the collections, simulates it with the transient data, which never goes
+   * into a block; the private values go only to the collections' member
+   * nodes, their hashes on chain. `endorsers` are more member nodes' API
+   * URLs whose endorsements the contract's policy needs; their read-write
+   * sets must agree. Waits for the block, as submit.
+   */
+  async submitPrivate(req: {
+    contract: string;
+    fn: string;
+    args?: string[];
+    transient?: TransientMap;
+    cosigners?: CertSigner[];
+    endorsers?: string[];
+  }): Promise<CommittedTx> {
+    const built = await this.build(req);
+    const transient = transientToJson(req.transient);
+    const tx = bytesToBase64(built.bytes);
+    let r: EndorseResponse["result"];
+    if (!req.endorsers || req.endorsers.length === 0) {
+      r = (
+        await this.http.json<EndorseResponse>({
+          method: "POST",
+          path: "/v1/txs/endorse",
+          json: { tx, transient, submit: true, timeoutMs: SUBMIT_WAIT_MS_DEFAULT },
+        })
+      ).result;
+    } else {
+      const nodes = [this.http, ...req.endorsers.map((url) => new HttpTransport(url, this.opts.identity))];
+      const responses = await Promise.all(
+        nodes.map((h) =>
+          h.json<EndorseResponse>({ method: "POST", path: "/v1/txs/endorse", json: { tx, transient, submit: false } }),
+        ),
+      );
+      r = (await this.submitRaw([combineEndorsements(built.bytes, responses)], { wait: true }))[0];
+    }
+    if (!r || r.code !== "OK" || r.height === undefined || r.index === undefined) {
+      throw new CityChainError(
+        { code: r?.code ?? ErrorCode.INTERNAL, txId: built.id },
+        r?.message || `transaction ${built.id} ended with ${r?.code}`,
+      );
+    }
+    return committedOf(built.id, r);
+  }
+
+  /** Calls a contract function against committed state with transient data (private collections); nothing is written. */
+  async evaluate(req: {
+    contract: string;
+    fn: string;
+    args?: string[];
+    transient?: TransientMap;
+  }): Promise<Uint8Array> {
+    const res = await this.http.json<{ result: string }>({
+      method: "POST",
+      path: "/v1/query",
+      json: { contract: req.contract, fn: req.fn, args: req.args ?? [], transient: transientToJson(req.transient) },
+    });
+    return base64ToBytes(res.result);
+  }
+
+  /** The SHA-256 (hex) of a private value as committed, or undefined when the key has none. */
+  async privateDataHash(contract: string, collection: string, key: string): Promise<string | undefined> {
+    try {
+      const res = await this.http.json<{ hash: string }>({
+        method: "GET",
+        path: `/v1/contracts/${encodeURIComponent(contract)}/collections/${encodeURIComponent(collection)}/hash?key=${encodeURIComponent(key)}`,
+      });
+      return res.hash;
+    } catch (e) {
+      if ((e as { code?: string }).code === ErrorCode.NOT_FOUND) return undefined;
+      throw e;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ export * from "./client.ts";
 export * from "./genesis.ts";
 export * from "./http.ts";
 export * from "./lifecycle.ts";
+export * from "./private-data.ts";
 export * from "./proof-codec.ts";
 export * from "./provenance.ts";
 export * from "./subscribe.ts";

@@ -31,6 +31,9 @@ export interface ContractDefinitionInfo {
   version: string;
   activeFrom: number;
   proposalId: number;
+  /** Private data collections, as the chain checked them (member organisations derived from each policy). */
+  collections?: (Record<string, unknown> & { name: string; memberOrgs: string[] })[];
+  endorsementPolicy?: string;
 }
 
 export interface DeployOptions {
@@ -38,6 +41,10 @@ export interface DeployOptions {
   /** Default: the current sequence + 1 (1 for a new contract). */
   sequence?: number;
   version?: string;
+  /** Private data collections: Fabric's collections_config.json, parsed. */
+  collections?: unknown[];
+  /** Who must endorse transactions through member nodes, Fabric syntax (default: MAJORITY peer). */
+  endorsementPolicy?: string;
   /** Further organisations' admins approving in the same transaction. */
   cosigners?: CertSigner[];
 }
@@ -110,6 +117,8 @@ export async function deployContract(
     sequence: opts.sequence ?? (current?.sequence ?? 0) + 1,
     hash,
     ...(opts.version ? { version: opts.version } : {}),
+    ...(opts.collections ? { collections: opts.collections } : {}),
+    ...(opts.endorsementPolicy ? { endorsementPolicy: opts.endorsementPolicy } : {}),
   };
   const committed = await client.submit({
     contract: "governance",

@@ -14,6 +14,24 @@ function sequenceOf(text: string | undefined): number | undefined {
   return n;
 }
 
+/** Reads Fabric's collections_config.json; the chain checks its content. */
+function readCollectionsConfig(file: string): unknown[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw Object.assign(new Error(`${file} is not readable JSON: ${(e as Error).message}`), {
+      code: "PRIVATE_COLLECTION_INVALID",
+    });
+  }
+  if (!Array.isArray(v)) {
+    throw Object.assign(new Error(`${file} must hold a JSON array of collections`), {
+      code: "PRIVATE_COLLECTION_INVALID",
+    });
+  }
+  return v;
+}
+
 /**
  * `citychain contract …`: the contract lifecycle, as Fabric's
  * `peer lifecycle chaincode package/approveformyorg/commit`, in three steps:
@@ -56,6 +74,11 @@ export function registerContract(program: Command): void {
       .requiredOption("--name <name>", "the contract's name on chain")
       .option("--sequence <n>", "definition sequence (default: current + 1)")
       .option("--version <v>", "a version label")
+      .option("--collections-config <file>", "private data collections (Fabric's collections_config.json)")
+      .option(
+        "--endorsement-policy <policy>",
+        "who endorses private-data transactions, e.g. \"OR('org1.peer','org2.peer')\"",
+      )
       .option("--co-sign <dirs...>", "further admins approving in the same transaction"),
   ).action(async (o) => {
     const out: Output = { json: Boolean(o.json) };
@@ -66,6 +89,8 @@ export function registerContract(program: Command): void {
         name: o.name,
         sequence: sequenceOf(o.sequence),
         version: o.version,
+        collections: o.collectionsConfig ? readCollectionsConfig(o.collectionsConfig) : undefined,
+        endorsementPolicy: o.endorsementPolicy,
         cosigners,
       });
       print(out, r, () =>

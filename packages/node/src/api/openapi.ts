@@ -137,6 +137,45 @@ export function openApiDocument(version: string): object {
           },
         },
       },
+      "/v1/txs/endorse": {
+        post: {
+          summary:
+            "Have this member node simulate a transaction with transient data (private data collections), sign the read-write set, push the private values to the collection's member nodes, and submit the endorsed transaction (or return the endorsement with submit: false)",
+          security: signed,
+          requestBody: {
+            content: json({
+              type: "object",
+              required: ["tx"],
+              properties: {
+                tx: b64,
+                transient: { type: "object", additionalProperties: b64 },
+                submit: { type: "boolean", default: true },
+                timeoutMs: { type: "integer", maximum: 60000 },
+              },
+            }),
+          },
+          responses: {
+            "200": {
+              description:
+                "endorsement (txId, rwset, endorsement, endorsedTx, returnValue) and, when submitted, result",
+            },
+            "202": { description: "endorsed and accepted, not yet committed" },
+            ...errors(400, 401, 403, 404, 409),
+          },
+        },
+      },
+      "/v1/contracts/{contract}/collections/{collection}/hash": {
+        get: {
+          summary: "The SHA-256 of a private value as committed on chain (check a value you are shown)",
+          security: signed,
+          parameters: [
+            { name: "contract", in: "path", required: true, schema: { type: "string" } },
+            { name: "collection", in: "path", required: true, schema: { type: "string" } },
+            { name: "key", in: "query", required: true, schema: { type: "string" } },
+          ],
+          responses: { "200": { description: "hash (hex) and height" }, ...errors(400, 401, 404) },
+        },
+      },
       "/v1/txs/{id}": {
         get: {
           summary: "A committed transaction, its result and its proof (JSON and canonical CBOR)",
@@ -157,6 +196,11 @@ export function openApiDocument(version: string): object {
                 contract: { type: "string" },
                 fn: { type: "string" },
                 args: { type: "array", items: { type: "string" } },
+                transient: {
+                  type: "object",
+                  additionalProperties: b64,
+                  description: "transient data (private collections)",
+                },
               },
             }),
           },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { CityChainNode } from "../node.ts";
 import { QUERY_ARGS_MAX } from "./limits.ts";
+import { decodeTransient, transientJson } from "./routes-private.ts";
 import { parseOrThrow } from "./validation.ts";
 import { printableText } from "./views.ts";
 
@@ -10,6 +11,7 @@ const queryBody = z.strictObject({
   contract: z.string().min(1).max(128).regex(NAME_PATTERN),
   fn: z.string().min(1).max(128).regex(NAME_PATTERN),
   args: z.array(z.string()).max(QUERY_ARGS_MAX).default([]),
+  transient: transientJson,
 });
 
 /** Read-only contract calls against committed state: POST /v1/query. */
@@ -19,7 +21,12 @@ export function registerQueryRoutes(app: FastifyInstance, node: CityChainNode): 
     let result: Uint8Array;
     try {
       // The authenticated requester is the caller a contract sees (ctx.clientIdentity).
-      result = await node.app.query({ ...req, callerCert: request.caller?.certDer });
+      const { transient, ...call } = req;
+      result = await node.app.query({
+        ...call,
+        transient: decodeTransient(transient),
+        callerCert: request.caller?.certDer,
+      });
     } catch (e) {
       if (isCityChainError(e)) throw e;
       // Contract code failed on this input: the caller's problem to fix, not a node fault.

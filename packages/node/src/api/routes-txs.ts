@@ -53,7 +53,7 @@ function isCommitted(o: SubmitOutcome | TxOutcome): o is TxOutcome {
   return "idHex" in o;
 }
 
-function resultView(o: SubmitOutcome | TxOutcome): SubmitResultView {
+export function resultView(o: SubmitOutcome | TxOutcome): SubmitResultView {
   if (!isCommitted(o)) return { id: o.id, accepted: o.accepted, code: o.code, message: o.message };
   const view: SubmitResultView = {
     id: o.idHex,

@@ -9,6 +9,7 @@ import { API_BODY_BYTES_MAX, STREAM_CLIENT_FRAME_BYTES_MAX } from "./limits.ts";
 import { openApiDocument } from "./openapi.ts";
 import { PUBLIC_APP_ROUTES, registerAppRoutes } from "./routes-apps.ts";
 import { registerBlockRoutes } from "./routes-blocks.ts";
+import { registerPrivateRoutes } from "./routes-private.ts";
 import { registerQueryRoutes } from "./routes-query.ts";
 import { registerTxRoutes } from "./routes-txs.ts";
 import { registerValidatorRoutes } from "./routes-validators.ts";
@@ -93,6 +94,7 @@ export async function createApiServer(node: CityChainNode): Promise<FastifyInsta
     return reply.type(node.metrics.registry.contentType).send(text);
   });
   registerTxRoutes(app, node);
+  registerPrivateRoutes(app, node);
   registerQueryRoutes(app, node);
   registerBlockRoutes(app, node);
   registerValidatorRoutes(app, node);

@@ -8,8 +8,10 @@ import { readBundle } from "../contracts/governance/bundles.ts";
 import { type ContractDefinition, readDefinition } from "../contracts/governance/kinds.ts";
 import { ORGS_KEY } from "../contracts/governance/orgs.ts";
 import { GOVERNANCE_CONTRACT } from "../contracts/governance/proposals.ts";
+import type { PrivateDataEnv, PrivateWrite } from "../private/access.ts";
+import type { PrivateStore } from "../private/store.ts";
 import { CONTRACT_BUDGET_DEFAULT } from "../sandbox/limits.ts";
-import { createContractHost } from "./host.ts";
+import { createContractHost, hostIdentityOf } from "./host.ts";
 
 /**
  * Contract-to-contract calls (invokeChaincode) nest at most this deep, and a
@@ -55,11 +57,23 @@ export interface ContractRealm {
   ): { status: number; message: string; payload: Uint8Array; code?: string; ticksUsed?: number };
 }
 
-/** One block's (or one query's) realms: a fresh realm per contract per execution, shared by its transactions in order. */
+/**
+ * One block's (or one query's, or one endorsement's) realms: a fresh realm
+ * per contract per execution, shared by its transactions in order; and how
+ * its calls may touch private data (see PrivateDataEnv).
+ */
 export class ExecutionScope {
   readonly realms = new Map<string, ContractRealm>();
   /** Bundles on the current call stack: a realm runs one invocation at a time. */
   readonly active = new Set<string>();
+  /** Private writes of a simulation, for the member nodes. */
+  readonly privateWrites = new Map<string, PrivateWrite>();
+
+  constructor(
+    readonly privateMode: PrivateDataEnv["mode"] = "ordered",
+    readonly node: { orgId: string; store: PrivateStore } | undefined = undefined,
+    readonly transient: ReadonlyArray<readonly [string, Uint8Array]> = [],
+  ) {}
 }
 
 export interface DeployedContractsOptions {
@@ -94,7 +108,7 @@ export class DeployedContracts {
   constructor(private readonly o: DeployedContractsOptions) {}
 
   /** The organisations in force in this context's state (governance may have changed the genesis list). */
-  private orgIdsAt(ctx: TxContext): readonly string[] {
+  orgIdsAt(ctx: TxContext): readonly string[] {
     const v = ctx.forContract(GOVERNANCE_CONTRACT).getState(ORGS_KEY);
     return v ? (JSON.parse(bytesToUtf8(v)) as { id: string }[]).map((o) => o.id) : this.o.orgIds;
   }
@@ -119,7 +133,7 @@ export class DeployedContracts {
     depth = 0,
   ): Uint8Array {
     const realm = this.realmOf(scope, ctx, def);
-    const host = this.hostFor(scope, ctx, def.name, fn, args, depth);
+    const host = this.hostFor(scope, ctx, def.name, fn, args, depth, def);
     let out: ReturnType<ContractRealm["invoke"]>;
     scope.active.add(def.hash);
     try {
@@ -157,13 +171,21 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
     depth: number,
+    def?: ContractDefinition,
   ): ContractHost {
     return createContractHost({
       ctx,
       chainId: this.o.chainId,
       args: [fn, ...args],
-      transient: [],
+      transient: scope.transient,
       orgIds: this.orgIdsAt(ctx),
+      privateData: {
+        mode: scope.privateMode,
+        collections: def?.collections ?? [],
+        ...(scope.node ? { nodeOrgId: scope.node.orgId, store: scope.node.store } : {}),
+        callerOrgId: hostIdentityOf(ctx.callers).mspId,
+        writes: scope.privateWrites,
+      },
       invoke: (callee, callArgs) => this.invokeNested(scope, ctx, callee, callArgs, depth + 1),
       blockTimeMs: (height) => this.blockTimeMs(height),
       log: (level, message) => this.o.log?.(name, level, message),

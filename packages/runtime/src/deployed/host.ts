@@ -2,6 +2,7 @@ import type { ContractHost, HostIdentity, HostInvokeResult, HostKeyValue } from 
 import { bytesToHex, CityChainError, ErrorCode } from "@citychain/protocol";
 import type { TxContext } from "../contract-context.ts";
 import type { Caller } from "../contracts/contract.ts";
+import { createPrivateDataHost, type PrivateDataEnv } from "../private/access.ts";
 import { checkKeyPolicy } from "./key-policy.ts";
 import { checkUserKey, validationSpaceOf } from "./keys.ts";
 
@@ -24,6 +25,8 @@ export interface HostEnv {
   log(level: "debug" | "info" | "warn" | "error", message: string): void;
   /** The chain's organisations (for implicit policies such as MAJORITY). */
   orgIds: readonly string[];
+  /** How this call may touch private data collections. */
+  privateData: PrivateDataEnv;
 }
 
 /** Who a contract sees as the caller (`ctx.clientIdentity`): the first signer of the transaction. */
@@ -38,10 +41,10 @@ export function hostIdentityOf(callers: readonly Caller[]): HostIdentity {
   return { mspId: i.orgId, id: i.id, certPem, attributes: { ...i.attributes, role: i.role } };
 }
 
-function privateDataUnavailable(): never {
+function privateKeyPoliciesUnavailable(): never {
   throw new CityChainError(
     { code: ErrorCode.CONTRACT_PRIVATE_DATA_UNAVAILABLE },
-    "private data collections are not available on this chain yet; keep the data off chain and store its hash",
+    "key-level endorsement policies on private data are not supported; use the collection's endorsementPolicy",
   );
 }
 
@@ -103,14 +106,9 @@ export function createContractHost(env: HostEnv): ContractHost {
     invokeChaincode(name, args) {
       return env.invoke(name, [...args]);
     },
-    getPrivateData: privateDataUnavailable,
-    getPrivateDataHash: privateDataUnavailable,
-    putPrivateData: privateDataUnavailable,
-    deletePrivateData: privateDataUnavailable,
-    purgePrivateData: privateDataUnavailable,
-    getPrivateDataRange: privateDataUnavailable,
+    ...createPrivateDataHost(ctx, env.privateData),
     setValidationParameter(collection, key, policy) {
-      if (collection !== "") privateDataUnavailable();
+      if (collection !== "") privateKeyPoliciesUnavailable();
       checkUserKey(key);
       // Changing a key's policy is a write to the key: its current policy must allow it.
       mayWrite(key);
@@ -120,7 +118,7 @@ export function createContractHost(env: HostEnv): ContractHost {
       else policies.putState(key, bytes);
     },
     getValidationParameter(collection, key) {
-      if (collection !== "") privateDataUnavailable();
+      if (collection !== "") privateKeyPoliciesUnavailable();
       checkUserKey(key);
       return policies.getState(key);
     },

@@ -1,6 +1,7 @@
 import type { MembershipVerifier } from "@citychain/crypto";
 import { bytesToUtf8, CityChainError, ErrorCode, type Genesis, utf8ToBytes } from "@citychain/protocol";
 import { parsePolicy } from "../../policy/policy.ts";
+import { type CollectionConfig, parseCollections } from "../../private/collections.ts";
 import { decodeBundle } from "../../sandbox/bundle.ts";
 import type { ContractContext } from "../contract.ts";
 import { MEMBERSHIP_CONTRACT } from "../membership.ts";
@@ -19,6 +20,10 @@ export interface ContractDefinition {
   /** First height whose transactions run this definition. */
   activeFrom: number;
   proposalId: number;
+  /** Private data collections (Fabric's collections_config.json). */
+  collections?: CollectionConfig[];
+  /** Who must endorse transactions that go through member nodes (private data); Fabric syntax. */
+  endorsementPolicy?: string;
 }
 
 const DEFINITION_PREFIX = "contract/";
@@ -102,14 +107,27 @@ export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
       argsError(`bundle ${hash} is not (completely) uploaded; upload it first (citychain contract deploy does)`);
     // A bundle the sandbox would refuse is refused now, not on every call after deployment.
     decodeBundle(bundle);
-    return { name, hash, sequence };
+    const collections =
+      p.collections === undefined
+        ? undefined
+        : parseCollections(
+            p.collections,
+            readOrgs(ctx, deps.genesis).map((o) => o.id),
+          );
+    let endorsementPolicy: string | undefined;
+    if (p.endorsementPolicy !== undefined) {
+      if (typeof p.endorsementPolicy !== "string") argsError("'endorsementPolicy' must be policy text");
+      parsePolicy(p.endorsementPolicy);
+      endorsementPolicy = p.endorsementPolicy;
+    }
+    return { name, hash, sequence, collections, endorsementPolicy };
   };
   return {
     deployContract: {
       policy: "lifecycle",
       check: (ctx, p) => void checkDeploy(ctx, p),
       execute(ctx, p, proposalId) {
-        const { name, hash, sequence } = checkDeploy(ctx, p);
+        const { name, hash, sequence, collections, endorsementPolicy } = checkDeploy(ctx, p);
         const def: ContractDefinition = {
           name,
           sequence,
@@ -117,6 +135,8 @@ export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
           version: typeof p.version === "string" ? p.version : String(sequence),
           activeFrom: ctx.height + 1,
           proposalId,
+          ...(collections ? { collections } : {}),
+          ...(endorsementPolicy ? { endorsementPolicy } : {}),
         };
         ctx.putState(definitionKey(name), utf8ToBytes(JSON.stringify(def)));
         ctx.emit("contractDeployed", utf8ToBytes(JSON.stringify(def)));
