@@ -156,7 +156,7 @@ export class CityChainClient {
       );
       r = (await this.submitRaw([combineEndorsements(built.bytes, responses)], { wait: true }))[0];
     }
-    if (!r || r.code !== "OK" || r.height === undefined || r.index === undefined) {
+    if (r?.code !== "OK" || r.height === undefined || r.index === undefined) {
       throw new CityChainError(
         { code: r?.code ?? ErrorCode.INTERNAL, txId: built.id },
         r?.message || `transaction ${built.id} ended with ${r?.code}`,

@@ -124,7 +124,7 @@ export class PrivateDataKeeper {
     const writes: StateWrite[] = [];
     for (const v of values) {
       const c = collectionsOf(v.contract).find((x) => x.name === v.collection);
-      if (!c || !c.memberOrgs.includes(this.o.orgId) || v.value === null) continue;
+      if (!c?.memberOrgs.includes(this.o.orgId) || v.value === null) continue;
       const onChain = hashOnChain(v.contract, v.collection, v.key);
       if (!onChain || !bytesEqual(onChain, sha256(v.value))) continue;
       writes.push(...this.store.writesToPut(v.contract, v.collection, v.key, v.value, height, c.blockToLive));

@@ -12,7 +12,7 @@ import {
 import { keyHashHex } from "./keys.ts";
 
 /** A range over a collection decrypts at most this many entries (values are stored by key hash, unordered). */
-export const PRIVATE_RANGE_SCAN_MAX = 10_000;
+export const PRIVATE_RANGE_SCAN_MAX = 5_000;
 /** Largest private value, in bytes. */
 export const PRIVATE_VALUE_BYTES_MAX = 1024 * 1024;
 
