@@ -13,6 +13,7 @@ import {
   encodeSignedTx,
   encodeTxBody,
   type Genesis,
+  TX_BYTES_HARD_MAX,
   txIdOfBody,
   ZERO_HASH,
 } from "@citychain/protocol";
@@ -160,7 +161,8 @@ export class CityChainNode {
         ledger,
         events: node.events,
         logger,
-        txBytesMax: genesis.params.txBytesMax,
+        // The application checks the limit in force; this only bounds decoding.
+        txBytesMax: TX_BYTES_HARD_MAX,
         admitTxs: async (txs) => (await node.submit(txs, { fromPeer: true })).map((o) => o.accepted),
         gate: node.gate,
         pendingTxs: (countMax) => mempool.peek(countMax, Number.MAX_SAFE_INTEGER).map((t) => t.bytes),
@@ -209,6 +211,7 @@ export class CityChainNode {
         gate: this.gate,
         validators: this.app.schedule,
         params: this.genesis.params,
+        blockLimits: () => this.app.chainParams(),
         key: this.identity.keyPair,
         address,
         dataDir: join(this.home, DATA_DIR),
@@ -242,8 +245,7 @@ export class CityChainNode {
       address,
       blockIntervalMs: p.blockIntervalMs,
       emptyBlockIntervalMs: p.emptyBlockIntervalMs,
-      blockTxsMax: p.blockTxsMax,
-      blockBytesMax: p.blockBytesMax,
+      blockLimits: () => this.app.chainParams(),
     });
     this.producer.start();
   }

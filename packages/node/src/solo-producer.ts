@@ -18,8 +18,8 @@ export interface SoloProducerOptions {
   address: Uint8Array;
   blockIntervalMs: number;
   emptyBlockIntervalMs: number;
-  blockTxsMax: number;
-  blockBytesMax: number;
+  /** The block limits in force (governance may change them). */
+  blockLimits: () => { blockTxsMax: number; blockBytesMax: number };
   now?: () => number;
 }
 
@@ -103,7 +103,8 @@ export class SoloProducer implements BlockProducer {
     const info = app.info();
     const height = info.height + 1;
     const timeMs = Math.max(this.now(), info.lastBlockTimeMs + 1);
-    const candidates = mempool.peek(this.o.blockTxsMax, this.o.blockBytesMax);
+    const limits = this.o.blockLimits();
+    const candidates = mempool.peek(limits.blockTxsMax, limits.blockBytesMax);
     const { block, dropped } = await app.prepareProposal({
       height,
       timeMs,

@@ -13,6 +13,7 @@ import {
   ErrorCode,
   type Genesis,
   resultsRootOf,
+  TX_BYTES_HARD_MAX,
   type TxResult,
   txRootOf,
   txSignBytes,
@@ -150,7 +151,7 @@ export async function verifyChain(
       const owner: number[] = [];
       for (const [i, bytes] of block.txs.entries()) {
         try {
-          const tx = decodeTx(bytes, genesis.params.txBytesMax);
+          const tx = decodeTx(bytes, TX_BYTES_HARD_MAX);
           const message = txSignBytes(tx.id);
           for (const sig of tx.sigs) {
             const key = sig.cert ? certKey(sig.cert) : { alg: sig.alg, publicKey: sig.publicKey as Uint8Array };

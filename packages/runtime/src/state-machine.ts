@@ -16,6 +16,7 @@ import {
   bytesEqual,
   bytesToHex,
   bytesToUtf8,
+  type ChainParams,
   type CheckTxOutcome,
   CityChainError,
   type Commit,
@@ -50,6 +51,8 @@ import {
   GOVERNANCE_CONTRACT,
   ORGS_CHANGED_EVENT,
   ORGS_KEY,
+  PARAMS_CHANGED_EVENT,
+  readParams,
 } from "./contracts/governance/index.ts";
 import { kvContract } from "./contracts/kv.ts";
 import { createMembershipContract, MEMBERSHIP_CONTRACT, REVOKED_PREFIX } from "./contracts/membership.ts";
@@ -153,6 +156,8 @@ export class CityChainApp implements Application {
   private readonly natives = new Map<string, NativeChaincode>();
   private readonly sandboxEnabled: boolean;
   private readonly keeper: PrivateDataKeeper | undefined;
+  /** Chain parameters in force: the genesis values, then each change governance decided (from the next block). */
+  private params: ChainParams;
   private readonly privateOptions: PrivateDataOptions | undefined;
   private readonly admitted = new BoundedMap<readonly Caller[]>(ADMITTED_TXS_MAX);
   private readonly recentTxIds = new BoundedSet(RECENT_TX_IDS_MAX);
@@ -176,6 +181,7 @@ export class CityChainApp implements Application {
 
   private constructor(opts: AppOptions) {
     this.genesis = opts.genesis;
+    this.params = opts.genesis.params;
     this.ledger = opts.ledger;
     this.pool = opts.verifyPool;
     this.genesisHash = genesisHashOf(opts.genesis);
@@ -217,6 +223,15 @@ export class CityChainApp implements Application {
     }
   }
 
+  /** The chain parameters in force for the next block. */
+  chainParams(): ChainParams {
+    return this.params;
+  }
+
+  private access() {
+    return { mode: this.genesis.mode, params: this.params };
+  }
+
   /** A context for reading committed state (and the pending block's writes) as of the next height. */
   private readContext(contract: string): TxContext {
     const base = this.pending?.overlay;
@@ -249,6 +264,7 @@ export class CityChainApp implements Application {
     app.loadValidatorChanges();
     const orgs = opts.ledger.getState(stateKey(GOVERNANCE_CONTRACT, ORGS_KEY));
     if (orgs) app.trustOrgs(JSON.parse(bytesToUtf8(orgs)) as Organisation[]);
+    app.params = readParams(app.readContext(GOVERNANCE_CONTRACT), opts.genesis);
     return app;
   }
 
@@ -325,7 +341,7 @@ export class CityChainApp implements Application {
         `transaction expired at height ${body.expiresAt}; the chain is at ${nextHeight - 1}. Build it again with a later expiry`,
       );
     }
-    const latest = nextHeight + this.genesis.params.txExpiryWindowMax;
+    const latest = nextHeight + this.params.txExpiryWindowMax;
     if (body.expiresAt > latest) {
       throw new CityChainError(
         { code: ErrorCode.TX_EXPIRY_TOO_FAR },
@@ -361,9 +377,9 @@ export class CityChainApp implements Application {
     const callersOf: Caller[][] = new Array(txs.length);
     for (let i = 0; i < txs.length; i++) {
       try {
-        const tx = decodeTx(txs[i], this.genesis.params.txBytesMax);
+        const tx = decodeTx(txs[i], this.params.txBytesMax);
         this.checkStatic(tx, nextHeight);
-        const auth = authorise(tx, this.genesis, this.membership, timeMs, this.isRevokedCommitted);
+        const auth = authorise(tx, this.access(), this.membership, timeMs, this.isRevokedCommitted);
         decoded[i] = tx;
         callersOf[i] = auth.callers;
         for (const j of auth.jobs) {
@@ -406,7 +422,7 @@ export class CityChainApp implements Application {
     txs.forEach((tx, i) => {
       if (this.admitted.has(tx.idHex)) return;
       try {
-        const auth = authorise(tx, this.genesis, this.membership, timeMs, () => false);
+        const auth = authorise(tx, this.access(), this.membership, timeMs, () => false);
         callersOf.set(i, auth.callers);
         for (const j of auth.jobs) {
           jobs.push(j);
@@ -475,13 +491,14 @@ export class CityChainApp implements Application {
           throw new CityChainError({ code: ErrorCode.TX_DUPLICATE }, `transaction ${idHex} repeats in the block`);
         this.checkStatic(tx, height);
         const known = this.admitted.get(idHex);
-        callers = known
+        // Key-only callers are checked again: governance may have closed the contract to them meanwhile.
+        callers = known?.every((c) => c.kind === "member")
           ? known.map((c) =>
               c.kind === "member"
                 ? { kind: "member", identity: this.membership.revalidate(c.identity, timeMs, isRevoked) }
                 : c,
             )
-          : authorise(tx, this.genesis, this.membership, timeMs, isRevoked).callers;
+          : authorise(tx, this.access(), this.membership, timeMs, isRevoked).callers;
       } catch (e) {
         out.invalid.push({ tx, ...errorOutcome(e) });
         continue;
@@ -543,7 +560,7 @@ export class CityChainApp implements Application {
   }
 
   async prepareProposal(req: ProposalRequest): Promise<PreparedProposal> {
-    const p = this.genesis.params;
+    const p = this.params;
     // A transaction this node cannot run (the sandbox's wall-clock backstop) is
     // left out and the block prepared again without it, on a fresh realm, so
     // one such transaction cannot stop the chain.
@@ -607,7 +624,7 @@ export class CityChainApp implements Application {
     if (!bytesEqual(h.validatorsHash, this.schedule.hashAt(h.height))) {
       reject(ErrorCode.BLOCK_VALIDATORS_HASH_MISMATCH, "validator set differs from ours");
     }
-    const p = this.genesis.params;
+    const p = this.params;
     if (block.txs.length > p.blockTxsMax) reject(ErrorCode.BLOCK_TOO_LARGE, `${block.txs.length} transactions`);
     const txs: Tx[] = [];
     for (const [i, bytes] of block.txs.entries()) {
@@ -693,6 +710,9 @@ export class CityChainApp implements Application {
       for (const e of r.events) {
         if (e.contract === GOVERNANCE_CONTRACT && e.name === ORGS_CHANGED_EVENT) {
           this.trustOrgs(JSON.parse(bytesToUtf8(e.payload)) as Organisation[]);
+        }
+        if (e.contract === GOVERNANCE_CONTRACT && e.name === PARAMS_CHANGED_EVENT) {
+          this.params = { ...this.params, ...(JSON.parse(bytesToUtf8(e.payload)) as Partial<ChainParams>) };
         }
       }
     }

@@ -1,5 +1,5 @@
 import type { Identity, MembershipVerifier, VerifyJob } from "@citychain/crypto";
-import { CityChainError, ErrorCode, type Genesis, type Tx, txSignBytes } from "@citychain/protocol";
+import { type ChainParams, CityChainError, ErrorCode, type Genesis, type Tx, txSignBytes } from "@citychain/protocol";
 import type { Caller } from "./contracts/contract.ts";
 
 /**
@@ -9,7 +9,8 @@ import type { Caller } from "./contracts/contract.ts";
  */
 export function authorise(
   tx: Tx,
-  genesis: Genesis,
+  /** The chain's mode and the parameters in force (governance may have changed publicContracts). */
+  genesis: Pick<Genesis, "mode"> & { params: Pick<ChainParams, "publicContracts"> },
   membership: MembershipVerifier,
   atTimeMs: number,
   isRevoked: (fingerprintHex: string) => boolean,

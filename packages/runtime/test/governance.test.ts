@@ -230,4 +230,35 @@ describe("governance system contract", () => {
     await f.commitBlock(app, [deploy.bytes]);
     expect(codeOf(app, deploy.id)).toBe(ErrorCode.CHAINCODE_BUNDLE_INVALID);
   });
+  it("changes chain parameters by proposal, for every node from the next block", async () => {
+    const app = await f.openApp();
+    const change = (params: unknown, signers = [f.admin1, admin2]) =>
+      f.tx(signers, "governance", "propose", ["setParams", JSON.stringify({ params })], app.info().height + 3);
+    const unknownParam = change({ timeoutProposeMs: 10 });
+    const outOfBounds = change({ blockTxsMax: 0 });
+    const badNames = change({ publicContracts: ["ok", "not ok"] });
+    const alone = change({ txExpiryWindowMax: 5 }, [f.admin1]);
+    await f.commitBlock(app, [unknownParam.bytes, outOfBounds.bytes, badNames.bytes, alone.bytes]);
+    expect(codeOf(app, unknownParam.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    expect(codeOf(app, outOfBounds.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    expect(codeOf(app, badNames.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+    // One organisation of two is no majority: the proposal stays open, nothing changes.
+    expect(codeOf(app, alone.id)).toBe("OK");
+    expect(app.chainParams().txExpiryWindowMax).toBe(f.genesis.params.txExpiryWindowMax);
+
+    const both = change({ txExpiryWindowMax: 5, blockTxsMax: 2 });
+    await f.commitBlock(app, [both.bytes]);
+    expect(codeOf(app, both.id)).toBe("OK");
+    expect(app.chainParams()).toMatchObject({ txExpiryWindowMax: 5, blockTxsMax: 2 });
+    const h = app.info().height;
+    const [far] = await app.checkTxs([f.tx([f.member1], "kv", "put", ["k", "v"], h + 50).bytes]);
+    expect(far).toMatchObject({ ok: false, code: ErrorCode.TX_EXPIRY_TOO_FAR });
+    const three = [1, 2, 3].map((i) => f.tx([f.member1], "kv", "put", [`k${i}`, "v"], h + 5).bytes);
+    const block = await f.commitBlock(app, three);
+    expect(block.txs.length).toBe(2);
+    // A transaction must still fit a block.
+    const tooBig = change({ txBytesMax: 4 * 1024 * 1024, blockBytesMax: 1024 * 1024 });
+    await f.commitBlock(app, [tooBig.bytes]);
+    expect(codeOf(app, tooBig.id)).toBe(ErrorCode.CONTRACT_ARGS_INVALID);
+  });
 });

@@ -7,6 +7,7 @@ import {
   decodeTx,
   ErrorCode,
   NAME_PATTERN,
+  TX_BYTES_HARD_MAX,
 } from "@citychain/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -69,7 +70,7 @@ export function registerPrivateRoutes(app: FastifyInstance, node: CityChainNode)
     const txBytes = base64ToBytes(body.tx);
     let firstSigner: Uint8Array | undefined;
     try {
-      firstSigner = decodeTx(txBytes, node.genesis.params.txBytesMax).sigs[0]?.cert;
+      firstSigner = decodeTx(txBytes, TX_BYTES_HARD_MAX).sigs[0]?.cert;
     } catch (e) {
       throw e instanceof CityChainError ? e : requestInvalid(`'tx' is not a transaction: ${(e as Error).message}`);
     }

@@ -53,6 +53,8 @@ export interface BftProducerOptions {
   /** The validator set of each height (changes take effect at a height; see ValidatorSchedule). */
   validators: ValidatorSets;
   params: ChainParams;
+  /** The block limits in force (governance may change them; `params` has the genesis values). */
+  blockLimits: () => { blockTxsMax: number; blockBytesMax: number };
   /**
    * The node's key and address. The core votes only at heights whose set
    * holds the address, so a node that joins the set later starts voting
@@ -273,7 +275,7 @@ export class BftProducer implements BlockProducer {
   private async buildProposal(height: number, round: number): Promise<void> {
     const info = this.o.app.info();
     if (info.height + 1 !== height) return;
-    const p = this.o.params;
+    const p = this.o.blockLimits();
     const { block, dropped } = await this.o.app.prepareProposal({
       height,
       timeMs: Math.max(this.now(), info.lastBlockTimeMs + 1),
@@ -294,7 +296,7 @@ export class BftProducer implements BlockProducer {
   private async validate(height: number, bytes: Uint8Array, hash: Uint8Array): Promise<void> {
     let valid = false;
     try {
-      const block = decodeBlock(bytes, this.o.params.blockBytesMax + 1024);
+      const block = decodeBlock(bytes, this.o.blockLimits().blockBytesMax + 1024);
       if (!bytesEqual(blockHash(block.header), hash)) throw new Error("block hash does not match the proposal");
       if (block.header.timeMs > this.now() + BLOCK_TIME_DRIFT_MS_MAX) throw new Error("block time is too far ahead");
       const verdict = await this.o.app.processProposal(block);

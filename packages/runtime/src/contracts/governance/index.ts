@@ -21,6 +21,7 @@ import {
 export * from "./bundles.ts";
 export * from "./kinds.ts";
 export * from "./orgs.ts";
+export * from "./params.ts";
 export * from "./proposals.ts";
 
 const LIST_MAX = 1_000;

@@ -8,6 +8,7 @@ import { MEMBERSHIP_CONTRACT } from "../membership.ts";
 import { applyValidatorChange, latestValidators } from "../validator-set.ts";
 import { readBundle } from "./bundles.ts";
 import { checkNewOrg, readOrgs, writeOrgs } from "./orgs.ts";
+import { checkParamsChange, writeParams } from "./params.ts";
 import { POLICY_NAMES, type PolicyName, setPolicy } from "./proposals.ts";
 
 /** A deployed contract: which bundle runs under a name, from which height. */
@@ -185,6 +186,15 @@ export function createKinds(deps: KindDeps): Record<string, ProposalKind> {
           current.filter((o) => o.id !== id),
         );
         return { removed: id };
+      },
+    },
+    setParams: {
+      policy: "governance",
+      check(_ctx, p) {
+        checkParamsChange(p.params);
+      },
+      execute(ctx, p) {
+        return writeParams(ctx, deps.genesis, checkParamsChange(p.params));
       },
     },
     setPolicy: {
