@@ -165,9 +165,41 @@ describe("private data collections on four validators", () => {
     });
     const tx = await org1.getTx(both.id);
     expect(tx.code).toBe("OK");
+    // The same from the command line.
+    const member = layout.orgs[0].identities.member;
+    const submitted = cli([
+      "tx",
+      "submit",
+      "--url",
+      url(0),
+      "--as",
+      member,
+      "--contract",
+      "passet",
+      "--fn",
+      "CreateAsset",
+      "--transient",
+      `asset_properties=${props("asset2c", 30).asset_properties}`,
+      "--json",
+    ]);
+    expect(submitted.status, submitted.stderr + submitted.stdout).toBe(0);
+    const read = cli([
+      "query",
+      "--url",
+      url(0),
+      "--as",
+      member,
+      "--contract",
+      "passet",
+      "--fn",
+      "ReadAsset",
+      "asset2c",
+      "--json",
+    ]);
+    expect(JSON.parse((read.json() as { resultText: string }).resultText)).toMatchObject({ ID: "asset2c", Size: 5 });
     // A range over a collection, on a member's node.
     const all = JSON.parse(bytesToUtf8(await org1.evaluateTransaction("passet", "GetAssetByRange", "", "")));
-    expect(all.map((x: { ID: string }) => x.ID)).toEqual(["asset1", "asset2", "asset2b"]);
+    expect(all.map((x: { ID: string }) => x.ID)).toEqual(["asset1", "asset2", "asset2b", "asset2c"]);
   });
 
   it("transfers after both organisations agree on the appraisal, compared by hash across collections", async () => {

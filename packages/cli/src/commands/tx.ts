@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { loadIdentity } from "@citychain/crypto";
 import { bytesToUtf8 } from "@citychain/protocol";
 import { CityChainClient } from "@citychain/sdk";
@@ -18,6 +19,25 @@ export function withConnection(cmd: Command): Command {
     .option("--json", "machine-readable output");
 }
 
+/** `name=value` or `name=@file` entries as a transient map. */
+function transientOf(entries: string[] | undefined): Record<string, Uint8Array> | undefined {
+  if (!entries) return undefined;
+  const map: Record<string, Uint8Array> = {};
+  for (const e of entries) {
+    const eq = e.indexOf("=");
+    if (eq <= 0) {
+      throw Object.assign(new Error(`--transient '${e}' must be name=value or name=@file`), {
+        code: "REQUEST_INVALID",
+      });
+    }
+    const value = e.slice(eq + 1);
+    map[e.slice(0, eq)] = value.startsWith("@")
+      ? new Uint8Array(readFileSync(value.slice(1)))
+      : new Uint8Array(Buffer.from(value, "utf8"));
+  }
+  return map;
+}
+
 export function registerTx(program: Command): void {
   const tx = program.command("tx").description("transactions");
   withConnection(
@@ -28,6 +48,11 @@ export function registerTx(program: Command): void {
       .option("--co-sign <dirs...>", "identity directories of further signers (rules that need several parties)")
       .requiredOption("--contract <name>", "contract name, e.g. kv")
       .requiredOption("--fn <name>", "function name, e.g. put")
+      .option(
+        "--transient <entries...>",
+        "transient data name=value or name=@file (private data collections): the node endorses it, the value never enters a block",
+      )
+      .option("--endorsers <urls...>", "further member nodes whose endorsements the contract's policy needs")
       .argument("[args...]", "arguments, as strings"),
   ).action(async (args: string[], o) => {
     const out: Output = { json: Boolean(o.json) };
@@ -35,7 +60,11 @@ export function registerTx(program: Command): void {
       const identity = await loadIdentity(o.as);
       const client = new CityChainClient({ url: resolveUrl(o), identity });
       const cosigners = await Promise.all(((o.coSign as string[] | undefined) ?? []).map((d) => loadIdentity(d)));
-      const r = await client.submit({ contract: o.contract, fn: o.fn, args, cosigners });
+      const call = { contract: o.contract, fn: o.fn, args, cosigners };
+      const r =
+        o.transient || o.endorsers
+          ? await client.submitPrivate({ ...call, transient: transientOf(o.transient), endorsers: o.endorsers })
+          : await client.submit(call);
       print(out, { ...r, returnValue: Buffer.from(r.returnValue ?? new Uint8Array()).toString("base64") }, () => {
         const value = r.returnValue && r.returnValue.length > 0 ? `\n${showBytes(r.returnValue)}` : "";
         return `committed ${r.id} at height ${r.height} (index ${r.index})${value}`;
@@ -71,12 +100,13 @@ export function registerQuery(program: Command): void {
       .requiredOption("--as <dir>", "identity directory of the caller")
       .requiredOption("--contract <name>", "contract name, e.g. kv")
       .requiredOption("--fn <name>", "function name, e.g. get")
+      .option("--transient <entries...>", "transient data name=value or name=@file")
       .argument("[args...]", "arguments, as strings"),
   ).action(async (args: string[], o) => {
     const out: Output = { json: Boolean(o.json) };
     try {
       const client = new CityChainClient({ url: resolveUrl(o), identity: await loadIdentity(o.as) });
-      const r = await client.evaluateTransaction(o.contract, o.fn, ...args);
+      const r = await client.evaluate({ contract: o.contract, fn: o.fn, args, transient: transientOf(o.transient) });
       print(out, { result: Buffer.from(r).toString("base64"), resultText: showBytes(r) }, () => showBytes(r));
     } catch (e) {
       printError(out, e);
