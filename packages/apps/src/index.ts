@@ -18,7 +18,16 @@ export * from "./coldchain/policy.ts";
 export * from "./coldchain/presets.ts";
 export type * from "./coldchain/state.ts";
 export type * from "./coldchain/types.ts";
-export { contracts as supplyChainContracts, SUPPLY_CHAIN_CONTRACT, supplyChainChaincode } from "./contracts/index.ts";
+export {
+  confidentialCapture,
+  confidentialCollectionOf,
+  contracts as supplyChainContracts,
+  redactEvent,
+  SUPPLY_CHAIN_CONTRACT,
+  supplyChainChaincode,
+  supplyChainCollections,
+  TRANSIENT_DOCUMENT,
+} from "./contracts/index.ts";
 export * from "./epcis/cbv.ts";
 export * from "./epcis/cbv-vocabulary.ts";
 export * from "./epcis/context.ts";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { SUPPLY_CHAIN_CONTRACT, supplyChainChaincode } from "@citychain/apps";
+import { SUPPLY_CHAIN_CONTRACT, supplyChainChaincode, supplyChainCollections } from "@citychain/apps";
 import { type LoadedIdentity, loadIdentity, signTx, VerifyPool } from "@citychain/crypto";
 import { Ledger } from "@citychain/ledger";
 import {
@@ -114,7 +114,9 @@ export class CityChainNode {
         verifyPool: pool,
         loadContract: (bundle) => ContractSandbox.load(bundle),
         // The smart-city applications: contract-API chaincode compiled into the node.
-        nativeChaincodes: [{ name: SUPPLY_CHAIN_CONTRACT, chaincode: supplyChainChaincode }],
+        nativeChaincodes: [
+          { name: SUPPLY_CHAIN_CONTRACT, chaincode: supplyChainChaincode, collections: supplyChainCollections },
+        ],
         log: (contract, level, message) => logger[level]({ contract }, message),
       });
     } catch (e) {

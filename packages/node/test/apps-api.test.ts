@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gs1CheckDigit } from "@citychain/apps";
+import { confidentialCapture, gs1CheckDigit } from "@citychain/apps";
 import { loadIdentity } from "@citychain/crypto";
 import { CityChainClient, type ProvenAnswer, trustAnchorOf, verifyProvenance } from "@citychain/sdk";
 import pino from "pino";
@@ -132,5 +132,55 @@ describe("smart-city applications over the node API", () => {
       path: "/v1/epcis/events?EQ_bizStep=commissioning&perPage=10",
     });
     expect(found.events.map((e) => e.bizStep)).toEqual(["commissioning"]);
+  });
+  it("keeps a confidential event's body out of blocks, in the capturer's private collection", async () => {
+    const secret = "urn:epcglobal:cbv:bt:0614141073467:PO-CONFIDENTIAL-77";
+    const full = doc([
+      {
+        ...event("2026-01-03T08:00:00.000Z", "shipping", "in_transit"),
+        action: "OBSERVE",
+        bizTransactionList: [{ type: "po", bizTransaction: secret }],
+      },
+    ]);
+    const split = confidentialCapture(full);
+    expect(split.redactedJson.includes(secret)).toBe(false);
+    const captured = await maker.submitTransaction(
+      "supplychain",
+      "Epcis:Capture",
+      split.redactedJson,
+      "true",
+      JSON.stringify(split.hashes),
+    );
+    // Without endorsement, the body cannot be kept (ordered execution has no transient data).
+    await expect(maker.submitTransaction("supplychain", "Epcis:KeepConfidential")).rejects.toMatchObject({
+      code: "APP_ARGS_INVALID",
+    });
+    const kept = await maker.submitPrivate({
+      contract: "supplychain",
+      fn: "Epcis:KeepConfidential",
+      transient: { epcis: full },
+    });
+    expect(JSON.parse(kept.returnText ?? "{}")).toEqual({ kept: split.hashes });
+    for (const height of [captured.height, kept.height]) {
+      expect(Buffer.from(await maker.getBlockBytes(height)).includes(secret), `block ${height}`).toBe(false);
+    }
+    const body = JSON.parse(
+      new TextDecoder().decode(
+        await maker.evaluateTransaction("supplychain", "Epcis:ConfidentialEvent", split.hashes[0]),
+      ),
+    ) as { event: { bizTransactionList: unknown } };
+    expect(body.event.bizTransactionList).toEqual([{ type: "po", bizTransaction: secret }]);
+    // Another organisation sees the hash and the indexed fields, not the body.
+    const hospital = new CityChainClient({
+      url: node.apiUrl,
+      identity: await loadIdentity(layout.orgs[1].identities.member),
+    });
+    await expect(
+      hospital.evaluateTransaction("supplychain", "Epcis:ConfidentialEvent", split.hashes[0]),
+    ).rejects.toMatchObject({ code: "PRIVATE_DATA_FORBIDDEN" });
+    // Only the capturer keeps a body, and only under the hash it declared.
+    await expect(
+      hospital.submitPrivate({ contract: "supplychain", fn: "Epcis:KeepConfidential", transient: { epcis: full } }),
+    ).rejects.toMatchObject({ code: "APP_FORBIDDEN" });
   });
 });

@@ -62,6 +62,7 @@ import {
   DeployedContracts,
   ExecutionScope,
   type NativeChaincode,
+  type PrivateDataContract,
   type SandboxedContract,
   SandboxFault,
 } from "./deployed/executor.ts";
@@ -807,7 +808,13 @@ export class CityChainApp implements Application {
 
   /** The collections of a deployed contract, as in force at the next height. */
   collections(contract: string): readonly CollectionConfig[] {
-    return this.deployed.definition(this.readContext(contract), contract)?.collections ?? [];
+    return this.privateDataContract(this.readContext(contract))?.collections ?? [];
+  }
+
+  /** The deployed or native contract a context belongs to, as private data handling sees it. */
+  private privateDataContract(ctx: TxContext): PrivateDataContract | undefined {
+    const native = this.natives.get(ctx.contract);
+    return native ? this.deployed.nativeDefinition(ctx, native) : this.deployedDefinition(ctx);
   }
 
   /** Executes an endorsed transaction (see applyEndorsed) and notes the private writes this node keeps. */
@@ -818,11 +825,11 @@ export class CityChainApp implements Application {
     isRevoked: (fp: string) => boolean,
     held: PrivateHashEntry[],
   ): Uint8Array {
-    const def = this.deployedDefinition(ctx);
+    const def = this.privateDataContract(ctx);
     if (!def) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
-        `no contract named '${ctx.contract}' is deployed at height ${ctx.height}; only deployed contracts take endorsed transactions`,
+        `no contract named '${ctx.contract}' is deployed at height ${ctx.height}; only deployed and application contracts take endorsed transactions`,
       );
     }
     const returnValue = applyEndorsed(ctx, tx, def, {
@@ -878,10 +885,10 @@ export class CityChainApp implements Application {
       overlay,
       this.ledger,
     );
-    if (!this.deployedDefinition(ctx)) {
+    if (!this.privateDataContract(ctx)) {
       throw new CityChainError(
         { code: ErrorCode.CONTRACT_NOT_FOUND },
-        `'${tx.body.contract}' is not a deployed contract; only deployed contracts' transactions are endorsed (submit others directly)`,
+        `'${tx.body.contract}' is not a deployed or application contract; only their transactions are endorsed (submit others directly)`,
       );
     }
     const scope = new ExecutionScope("simulate", { orgId: this.keeper.orgId, store: this.keeper.store }, transient);

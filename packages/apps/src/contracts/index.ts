@@ -4,7 +4,7 @@
  * the node runs them through `dispatch()` like any user chaincode:
  *
  * - `Products`: RegisterItem, RegisterItems, RegisterBatch, Get, Resolve
- * - `Epcis`: Capture, Query, Trace
+ * - `Epcis`: Capture, KeepConfidential, ConfidentialEvent, Query, Trace
  * - `Recall`: RecallBatch
  * - `Devices`: Register, RotateKey, Revoke, Get
  * - `Telemetry`: Anchor, Get
@@ -33,6 +33,13 @@ export type { DeviceRecord } from "./devices/device-store.ts";
 export type { DeviceKey, KeyAlgorithm } from "./devices/key-formats.ts";
 export type { AnchorRecord } from "./devices/telemetry-contract.ts";
 export type { CaptureAnswer } from "./epcis/capture.ts";
+export {
+  type AppCollection,
+  confidentialCapture,
+  confidentialCollectionOf,
+  redactEvent,
+  supplyChainCollections,
+} from "./epcis/confidential.ts";
 export { TRANSIENT_DOCUMENT } from "./epcis/document-input.ts";
 export type { QueryAnswer } from "./epcis/query.ts";
 export type { EventEpcs, EventSummary, StoredEvent } from "./epcis/stored-event.ts";

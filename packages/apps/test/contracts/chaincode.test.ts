@@ -12,7 +12,7 @@ describe("the chaincode module", () => {
     );
     expect(functions).toEqual({
       Products: ["Get", "RegisterBatch", "RegisterItem", "RegisterItems", "Resolve"],
-      Epcis: ["Capture", "Query", "Trace"],
+      Epcis: ["Capture", "ConfidentialEvent", "KeepConfidential", "Query", "Trace"],
       Recall: ["RecallBatch"],
       Devices: ["Get", "Register", "Revoke", "RotateKey"],
       Telemetry: ["Anchor", "Get"],

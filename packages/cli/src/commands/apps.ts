@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { confidentialCapture, TRANSIENT_DOCUMENT } from "@citychain/apps";
 import { loadIdentity } from "@citychain/crypto";
 import {
   CityChainClient,
@@ -25,20 +26,37 @@ export function registerApps(program: Command): void {
       .command("capture")
       .description("capture an EPCIS 2.0 JSON-LD document, signed by your organisation")
       .requiredOption("--as <dir>", "identity directory of the capturing organisation's member")
-      .option("--confidential", "keep event bodies out of state (only hashes and index fields)")
+      .option(
+        "--confidential",
+        "keep event bodies out of blocks and public state: the redacted events and their hashes go on chain, the bodies to your organisation's private collection (through your node)",
+      )
       .argument("<file>", "the EPCIS document (JSON-LD)"),
   ).action(async (file: string, o) => {
     const out: Output = { json: Boolean(o.json) };
     try {
       const client = new CityChainClient({ url: resolveUrl(o), identity: await loadIdentity(o.as) });
       const text = readFileSync(file, "utf8");
-      const args = o.confidential ? [text, "true"] : [text];
-      const r = await client.submitTransaction(SUPPLY_CHAIN_CONTRACT, "Epcis:Capture", ...args);
+      let r: Awaited<ReturnType<typeof client.submitTransaction>>;
+      let kept: string[] | undefined;
+      if (o.confidential) {
+        const split = confidentialCapture(text);
+        const args = [split.redactedJson, "true", JSON.stringify(split.hashes)];
+        r = await client.submitTransaction(SUPPLY_CHAIN_CONTRACT, "Epcis:Capture", ...args);
+        const keep = await client.submitPrivate({
+          contract: SUPPLY_CHAIN_CONTRACT,
+          fn: "Epcis:KeepConfidential",
+          transient: { [TRANSIENT_DOCUMENT]: text },
+        });
+        kept = (JSON.parse(keep.returnText ?? "{}") as { kept?: string[] }).kept;
+      } else {
+        r = await client.submitTransaction(SUPPLY_CHAIN_CONTRACT, "Epcis:Capture", text);
+      }
       const result = JSON.parse(r.returnText ?? "{}");
       print(
         out,
-        { id: r.id, height: r.height, ...result },
-        () => `captured in ${r.id} at height ${r.height}\n${JSON.stringify(result, null, 2)}`,
+        { id: r.id, height: r.height, ...result, ...(kept ? { keptConfidential: kept.length } : {}) },
+        () =>
+          `captured in ${r.id} at height ${r.height}${kept ? ` (${kept.length} bodies kept in your organisation's private collection)` : ""}\n${JSON.stringify(result, null, 2)}`,
       );
     } catch (e) {
       printError(out, e);

@@ -9,6 +9,7 @@ import { type ContractDefinition, readDefinition } from "../contracts/governance
 import { ORGS_KEY } from "../contracts/governance/orgs.ts";
 import { GOVERNANCE_CONTRACT } from "../contracts/governance/proposals.ts";
 import type { PrivateDataEnv, PrivateWrite } from "../private/access.ts";
+import type { CollectionConfig } from "../private/collections.ts";
 import type { PrivateStore } from "../private/store.ts";
 import { CONTRACT_BUDGET_DEFAULT } from "../sandbox/limits.ts";
 import { createContractHost, hostIdentityOf } from "./host.ts";
@@ -93,7 +94,12 @@ export interface DeployedContractsOptions {
 export interface NativeChaincode {
   name: string;
   chaincode: Parameters<typeof dispatch>[0];
+  /** Its private data collections, given the organisations in force (they may change). */
+  collections?: (orgIds: readonly string[]) => CollectionConfig[];
 }
+
+/** What private data handling needs of a contract, deployed or native. */
+export type PrivateDataContract = Pick<ContractDefinition, "name" | "collections" | "endorsementPolicy">;
 
 /**
  * Runs contracts deployed through governance: finds the definition live at
@@ -161,7 +167,13 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
   ): Promise<Uint8Array> {
-    return payloadOf(await dispatch(native.chaincode, this.hostFor(scope, ctx, native.name, fn, args, 0)), native.name);
+    const host = this.hostFor(scope, ctx, native.name, fn, args, 0, this.nativeDefinition(ctx, native));
+    return payloadOf(await dispatch(native.chaincode, host), native.name);
+  }
+
+  /** A native contract as private data handling sees it: its collections for the organisations in force. */
+  nativeDefinition(ctx: TxContext, native: NativeChaincode): PrivateDataContract {
+    return { name: native.name, collections: native.collections?.(this.orgIdsAt(ctx)) ?? [] };
   }
 
   private hostFor(
@@ -171,7 +183,7 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
     depth: number,
-    def?: ContractDefinition,
+    def?: PrivateDataContract,
   ): ContractHost {
     return createContractHost({
       ctx,

@@ -74,7 +74,12 @@ export interface EndorsedDeps {
  * spaces and passes key-level policies, then applies the writes and events.
  * Returns the return value; throws the coded failure (nothing is written).
  */
-export function applyEndorsed(ctx: TxContext, tx: Tx, def: ContractDefinition, deps: EndorsedDeps): Uint8Array {
+export function applyEndorsed(
+  ctx: TxContext,
+  tx: Tx,
+  def: Pick<ContractDefinition, "name" | "collections" | "endorsementPolicy">,
+  deps: EndorsedDeps,
+): Uint8Array {
   const endorsed = tx.endorsed;
   if (!endorsed) invalid("the transaction carries no endorsement");
   const endorsers = endorsersOf(tx, deps.membership, deps.timeMs, deps.isRevoked);

@@ -49,7 +49,7 @@ export class PrivateDataKeeper {
   }
 
   /** The hash writes of an endorsed transaction in collections this node's organisation belongs to. */
-  heldHashes(tx: Tx, def: ContractDefinition): PrivateHashEntry[] {
+  heldHashes(tx: Tx, def: Pick<ContractDefinition, "name" | "collections">): PrivateHashEntry[] {
     const out: PrivateHashEntry[] = [];
     for (const w of tx.endorsed?.rwset.writes ?? []) {
       const p = parsePrivateHashKey(w.key);

@@ -33,10 +33,19 @@ export async function captureDocument(
   org: string,
   text: string,
   confidential: boolean,
+  /** For a confidential capture of a redacted document: the full events' Event Hash IDs (see confidential.ts). */
+  declaredHashes?: string[],
 ): Promise<CaptureAnswer> {
   const { state } = ctx;
   const doc = readCaptureDocument(text);
-  const hashes = doc.raw.map((event) => eventHashId(event, { context: doc.context, documentEvents: doc.raw }));
+  if (declaredHashes !== undefined && declaredHashes.length !== doc.raw.length) {
+    throw appError(
+      ErrorCode.APP_ARGS_INVALID,
+      `eventHashesJson lists ${declaredHashes.length} hashes for ${doc.raw.length} events; give one per event, in order`,
+    );
+  }
+  const hashes =
+    declaredHashes ?? doc.raw.map((event) => eventHashId(event, { context: doc.context, documentEvents: doc.raw }));
   const nowMs = blockTimeMs(ctx);
   const txId = ctx.stub.getTxID();
   let references = 0;
