@@ -38,6 +38,17 @@ describe("private data collections on four validators", () => {
     asset_properties: JSON.stringify({ assetID: id, color: SECRET_COLOR, size: 5, appraisedValue: value }),
   });
 
+  /** An asset as a node answers it, once it can (its block or the private values may still be on their way). */
+  const eventually = (c: CityChainClient, id: string, what: string) =>
+    until(
+      () =>
+        c
+          .evaluateTransaction("passet", "ReadAsset", id)
+          .then((b) => JSON.parse(bytesToUtf8(b)) as Record<string, unknown>)
+          .catch(() => undefined),
+      what,
+    );
+
   beforeAll(async () => {
     const built = spawnSync(
       process.execPath,
@@ -91,15 +102,7 @@ describe("private data collections on four validators", () => {
     expect(asset).toMatchObject({ ID: "asset1", Color: SECRET_COLOR, Size: 5 });
     // org2's node received the values from org1's endorsing node.
     const org2 = await client(1);
-    const seenByOrg2 = await until(
-      () =>
-        org2
-          .evaluateTransaction("passet", "ReadAsset", "asset1")
-          .then((b) => bytesToUtf8(b))
-          .catch(() => undefined),
-      "org2's node has the value",
-    );
-    expect(JSON.parse(seenByOrg2)).toEqual(asset);
+    expect(await eventually(org2, "asset1", "org2's node has the value")).toEqual(asset);
     // org1's appraisal is in org1's collection only.
     expect(
       JSON.parse(
@@ -254,14 +257,9 @@ describe("private data collections on four validators", () => {
     nodes[1] = await startNodeProcess(layout.orgs[1].nodeHome, url(1));
     const org2 = await client(1);
     await until(async () => ((await org2.status()).height >= created.height ? true : undefined), "org2 caught up");
-    const seen = await until(
-      () =>
-        org2
-          .evaluateTransaction("passet", "ReadAsset", "asset4")
-          .then((b) => bytesToUtf8(b))
-          .catch(() => undefined),
-      "org2's node pulled the missed value",
-    );
-    expect(JSON.parse(seen)).toMatchObject({ ID: "asset4", Color: SECRET_COLOR });
+    expect(await eventually(org2, "asset4", "org2's node pulled the missed value")).toMatchObject({
+      ID: "asset4",
+      Color: SECRET_COLOR,
+    });
   });
 });
