@@ -15,8 +15,9 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ["protocol", "crypto", "ledger", "contract-api"],
   node: ["protocol", "crypto", "ledger", "consensus", "runtime", "contract-api", "apps"],
   sdk: ["protocol", "crypto"],
-  cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "apps", "node", "sdk"],
-  bench: ["protocol", "crypto", "runtime", "node", "sdk", "cli"],
+  gateway: ["protocol", "crypto", "sdk"],
+  cli: ["protocol", "crypto", "ledger", "consensus", "runtime", "apps", "node", "sdk", "gateway"],
+  bench: ["protocol", "crypto", "runtime", "node", "sdk", "cli", "gateway"],
 };
 
 function sourceFiles(dir: string): string[] {
