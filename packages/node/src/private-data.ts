@@ -24,6 +24,8 @@ export const PRIVATE_KEY_FILE = "private-data.key";
 export const PRIVATE_PENDING_TXS_MAX = 10_000;
 /** Private values in one push message. */
 export const PRIVATE_PUSH_WRITES_MAX = 1_000;
+/** Private values held for one transaction (pushes from several peers add up to this). */
+export const PRIVATE_HELD_WRITES_MAX = 4 * PRIVATE_PUSH_WRITES_MAX;
 /** A node asks peers this many times for values it missed, this far apart. */
 export const PRIVATE_PULL_ATTEMPTS_MAX = 5;
 export const PRIVATE_PULL_INTERVAL_MS = 2_000;
@@ -159,7 +161,10 @@ export class PrivateDataExchange {
         this.isMember(from, w.contract, w.collection) && this.isMember(this.identity.orgId, w.contract, w.collection),
     );
     if (writes.length === 0) return;
-    this.pending.set(push.txId, writes);
+    // Added to what is held, never replacing it: a wrong push from one peer cannot hide the right one
+    // (at commit, only values matching the hashes on chain are kept).
+    const held = this.pending.get(push.txId) ?? [];
+    this.pending.set(push.txId, [...held, ...writes].slice(0, PRIVATE_HELD_WRITES_MAX));
     if (this.missing.has(push.txId)) {
       this.app
         .reconcilePrivate(writes)
