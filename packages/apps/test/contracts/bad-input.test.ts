@@ -18,6 +18,7 @@ import {
   iotAdmin,
   itemUri,
   objectEvent,
+  pharmacy,
   readings,
   receive,
   regulator,
@@ -172,6 +173,33 @@ describe("events that contradict custody", () => {
       "EPCIS_CUSTODY_VIOLATION",
       /received at .* before it was shipped/,
     );
+  });
+
+  it("refuses receiving a shipment addressed to another member's registered party, and party GLNs claimed twice", async () => {
+    const gln = "0614141000029";
+    await accepted(pharmacy, "Products:RegisterParty", [gln]);
+    await rejects(distributor, "Products:RegisterParty", [gln], "APP_FORBIDDEN", /registered to PharmacyMSP already/);
+    await rejects(distributor, "Products:RegisterParty", ["0614141000028"], "GS1_KEY_INVALID", /not a party GLN/);
+    const toPharmacy = {
+      ...ship(at(10), [itemUri("A1")], FACTORY_SITE),
+      destinationList: [{ type: "owning_party", destination: "urn:epc:id:pgln:0614141.00002" }],
+    };
+    await accepted(factory, "Epcis:Capture", [epcisDocument([toPharmacy])]);
+    await rejects(
+      distributor,
+      "Epcis:Capture",
+      [epcisDocument([receive(at(11), [itemUri("A1")], DISTRIBUTOR_SITE)])],
+      "EPCIS_CUSTODY_VIOLATION",
+      /A1 was shipped to PharmacyMSP \(its destinationList\), not to DistributorMSP/,
+    );
+    await accepted(pharmacy, "Epcis:Capture", [epcisDocument([receive(at(11), [itemUri("A1")], DISTRIBUTOR_SITE)])]);
+    // A destination nobody registered restricts nothing.
+    const toUnknown = {
+      ...ship(at(12), [itemUri("A2")], FACTORY_SITE),
+      destinationList: [{ type: "owning_party", destination: "https://id.gs1.org/417/4000001000005" }],
+    };
+    await accepted(factory, "Epcis:Capture", [epcisDocument([toUnknown])]);
+    await accepted(distributor, "Epcis:Capture", [epcisDocument([receive(at(13), [itemUri("A2")], DISTRIBUTOR_SITE)])]);
   });
 
   it("refuses packing or transforming what another organisation holds, and discards the valid events before", async () => {

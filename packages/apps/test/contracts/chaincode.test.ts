@@ -11,7 +11,7 @@ describe("the chaincode module", () => {
         .map(([name, contract]) => [name, contract.transactions.map((t) => t.name).sort()]),
     );
     expect(functions).toEqual({
-      Products: ["Get", "RegisterBatch", "RegisterItem", "RegisterItems", "Resolve"],
+      Products: ["Get", "RegisterBatch", "RegisterItem", "RegisterItems", "RegisterParty", "Resolve"],
       Epcis: ["Capture", "ConfidentialEvent", "KeepConfidential", "Query", "Trace"],
       Recall: ["RecallBatch"],
       Devices: ["Get", "Register", "Revoke", "RotateKey"],

@@ -26,7 +26,7 @@ export interface UnitState {
   /** Custody changes, oldest first, the last CUSTODY_HISTORY_MAX of them. */
   custody: CustodyEntry[];
   /** Set by a shipping (or departing) event of the custodian, cleared when received. */
-  inTransit: { byOrg: string; eventHash: string; atMs: number } | null;
+  inTransit: { byOrg: string; eventHash: string; atMs: number; toOrgs?: string[] } | null;
   parent: string | null;
   childCount: number;
   /** Levels of units below this one (0: holds nothing); an upper bound after removals. */

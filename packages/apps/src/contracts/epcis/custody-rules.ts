@@ -2,6 +2,7 @@ import { ErrorCode } from "@citychain/protocol";
 import type { EpcisEvent } from "../../epcis/types.ts";
 import { addChild, childrenOf, removeChild } from "../custody/containment.ts";
 import { moveHoldings } from "../custody/holdings.ts";
+import { destinationOrgs } from "../custody/parties.ts";
 import {
   currentCustodian,
   custodianAt,
@@ -72,9 +73,12 @@ async function ensureUnits(scope: EventScope, keys: string[]): Promise<void> {
  * only, and marks the top-level unit in transit. Receiving (or arriving)
  * moves custody to the capturer, but only of a unit its custodian shipped
  * and not before it was shipped: a receiver cannot take goods nobody sent.
+ * When the shipment's destinationList names parties that members
+ * registered (`Products:RegisterParty`), only those members may receive it.
  */
-async function custodyStep(scope: EventScope, step: string, subjects: string[]): Promise<void> {
+async function custodyStep(scope: EventScope, event: EpcisEvent, step: string, subjects: string[]): Promise<void> {
   if (!SHIP_STEPS.has(step) && !RECEIVE_STEPS.has(step)) return;
+  const toOrgs = SHIP_STEPS.has(step) ? await destinationOrgs(scope.state, event.destinationList) : [];
   const tops = new Map<string, { top: UnitState; subject: string }>();
   for (const subject of subjects) {
     const top = await topUnit(scope, subject);
@@ -91,7 +95,10 @@ async function custodyStep(scope: EventScope, step: string, subjects: string[]):
           `${named(subject, top)} is held by ${holderThen}, not by ${scope.org}: only its custodian ships it (${holderThen} ships it, or ${scope.org} receives it first)`,
         );
       }
-      if (current) top.inTransit = { byOrg: scope.org, eventHash: scope.hash, atMs: scope.timeMs };
+      if (current) {
+        top.inTransit = { byOrg: scope.org, eventHash: scope.hash, atMs: scope.timeMs };
+        if (toOrgs.length > 0) top.inTransit.toOrgs = toOrgs;
+      }
     } else if (holder === scope.org) {
       if (current) top.inTransit = null;
     } else if (top.inTransit === null) {
@@ -103,6 +110,11 @@ async function custodyStep(scope: EventScope, step: string, subjects: string[]):
       throw violation(
         scope,
         `${named(subject, top)} is received at ${scope.timeMs} ms, before it was shipped at ${top.inTransit.atMs} ms`,
+      );
+    } else if (top.inTransit.toOrgs && !top.inTransit.toOrgs.includes(scope.org)) {
+      throw violation(
+        scope,
+        `${named(subject, top)} was shipped to ${top.inTransit.toOrgs.join(", ")} (its destinationList), not to ${scope.org}`,
       );
     } else {
       await moveHoldings(scope.state, unitContents(top), holder, scope.org);
@@ -151,11 +163,11 @@ export async function applyCustodyRules(scope: EventScope, event: EpcisEvent, ep
       ? [...new Set([...parentID, ...epcList, ...childEPCs])].filter(isInstanceKey)
       : [];
   if (RECEIVE_STEPS.has(step)) {
-    await custodyStep(scope, step, subjects);
+    await custodyStep(scope, event, step, subjects);
     await containmentStep(scope, event, epcs);
   } else {
     await containmentStep(scope, event, epcs);
-    await custodyStep(scope, step, subjects);
+    await custodyStep(scope, event, step, subjects);
   }
   if (event.type === "TransformationEvent") {
     for (const key of [...inputEPCList, ...outputEPCList].filter(isInstanceKey))

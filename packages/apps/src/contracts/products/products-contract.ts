@@ -1,4 +1,5 @@
 import { ErrorCode } from "@citychain/protocol";
+import { type PartyRecord, partyGlnInput, partyKey } from "../custody/parties.ts";
 import { ATTRIBUTES_BYTES_MAX, ITEMS_PER_REGISTER_MAX } from "../limits.ts";
 import { type AppContext, AppContract } from "../shared/app-contract.ts";
 import { attributesArg, integerArg, jsonArg, readArgs } from "../shared/args.ts";
@@ -77,6 +78,28 @@ export class Products extends AppContract {
     const { caller, input, tx } = this.#inputs(ctx, gtin, lot, expiry, attributes);
     input.quantity = integerArg(quantity, "quantity", 0, BATCH_QUANTITY_MAX);
     return registerBatch(ctx.state, caller, input, tx);
+  }
+
+  /**
+   * `RegisterParty(gln)`: claims a party GLN (13 digits, `urn:epc:id:pgln:…`
+   * or a Digital Link with AI 417) for the caller's organisation. From then
+   * on a shipment whose destinationList names that party (owning or
+   * possessing) may be received by this organisation only.
+   */
+  async RegisterParty(ctx: AppContext, glnArg: string): Promise<PartyRecord> {
+    const caller = callerOf(ctx);
+    requireRole(caller, BUSINESS_ROLES, "registering a party GLN");
+    const gln = partyGlnInput(glnArg);
+    const existing = await ctx.state.get<PartyRecord>(partyKey(gln));
+    if (existing) {
+      throw appError(
+        existing.org === caller.org ? ErrorCode.APP_ALREADY_EXISTS : ErrorCode.APP_FORBIDDEN,
+        `party GLN ${gln} is registered to ${existing.org} already`,
+      );
+    }
+    const record: PartyRecord = { gln, org: caller.org, sinceMs: blockTimeMs(ctx), txId: ctx.stub.getTxID() };
+    ctx.state.put(partyKey(gln), record);
+    return record;
   }
 
   /** `Get(keyOrDigitalLink)`: an item, lot, case/pallet (SSCC) or product, with status and custodian now. */
