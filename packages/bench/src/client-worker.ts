@@ -38,6 +38,7 @@ const result: WorkerResult = {
   ok: 0,
   failed: 0,
   codes: {},
+  messages: {},
   skipped: 0,
   firstSendMs: 0,
   lastDoneMs: 0,
@@ -54,20 +55,28 @@ async function sendBatch(batch: string[]): Promise<void> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ txs: batch }),
     });
-    const body = (await r.json()) as { results?: { code: string }[]; error?: { code: string } };
+    const body = (await r.json()) as {
+      results?: { code: string; message?: string }[];
+      error?: { code: string; message?: string };
+    };
     const latency = performance.now() - t0;
-    const results = body.results ?? batch.map(() => ({ code: body.error?.code ?? `HTTP_${r.status}` }));
+    const results =
+      body.results ?? batch.map(() => ({ code: body.error?.code ?? `HTTP_${r.status}`, message: body.error?.message }));
     for (const x of results) {
       result.codes[x.code] = (result.codes[x.code] ?? 0) + 1;
       if (x.code === "OK") {
         result.ok++;
         result.latenciesMs.push(latency);
-      } else result.failed++;
+      } else {
+        result.failed++;
+        result.messages[x.code] ??= x.message ?? "";
+      }
     }
   } catch (e) {
     result.failed += batch.length;
     const code = `CLIENT_${(e as Error).name}`;
     result.codes[code] = (result.codes[code] ?? 0) + batch.length;
+    result.messages[code] ??= (e as Error).message;
   }
   result.lastDoneMs = Date.now();
 }

@@ -37,7 +37,7 @@ interface Options {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- <${Object.keys(workloads).join("|")}> [--rates 1000,5000,max] [--duration 10] [--workers 2] [--batch 200] [--inflight 4] [--validators N] [--url URL --identity DIR --pid PID[,PID]] [--out FILE]\n`,
+    `${message}\nusage: npm run bench -- <${Object.keys(workloads).join("|")}> [--rates 1000,5000,max] [--duration 10] [--workers 2] [--batch 200] [--inflight 4] (epcis: 20, 2) [--validators N] [--url URL --identity DIR --pid PID[,PID]] [--out FILE]\n       npm run bench -- recall [--validators 4] [--batches 3] [--reps 20] (trace and recall of 10,000-item batches)\n`,
   );
   process.exit(2);
 }
@@ -45,14 +45,16 @@ function usage(message: string): never {
 function parseArgs(argv: string[]): Options {
   const [workload, ...rest] = argv;
   if (!workload || !(workload in workloads)) usage(`unknown workload '${workload ?? ""}'`);
+  const chosen: Workload = workloads[workload as WorkloadName];
   const o: Options = {
     workload: workload as WorkloadName,
     pids: [],
     rates: [2000, 5000, "max"],
     durationSec: 10,
     workers: 2,
-    batch: 200,
-    inflight: 4,
+    // The workload's client defaults (heavy transactions go in smaller batches), unless flags say otherwise.
+    batch: chosen.batch ?? 200,
+    inflight: chosen.inflight ?? 4,
     validators: 1,
   };
   for (let i = 0; i < rest.length; i += 2) {
@@ -115,6 +117,10 @@ interface RunResult {
   failed: number;
   skipped: number;
   codes: Record<string, number>;
+  /** The first message of each failing code. */
+  messages: Record<string, string>;
+  /** EPCIS events committed per second (workloads whose transactions capture events). */
+  eventsPerSec?: number;
   latency: LatencySummary;
   /** CPU of this benchmark process (all client workers): on a shared machine it competes with the nodes. */
   clientCpuPercent: number;
@@ -132,7 +138,9 @@ async function runOnce(
 ): Promise<RunResult> {
   const durationMs = o.durationSec * 1000;
   // Transactions to pre-sign: the offered load, or a generous ceiling at max rate.
-  const total = rate === "max" ? 20_000 * o.durationSec : Math.ceil(rate * o.durationSec);
+  const workload: Workload = workloads[o.workload];
+  const ceiling = workload.maxRatePresignPerSec ?? 20_000;
+  const total = rate === "max" ? ceiling * o.durationSec : Math.ceil(rate * o.durationSec);
   const perWorker = Math.ceil(total / o.workers);
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
@@ -180,7 +188,9 @@ async function runOnce(
   await Promise.all(workers.map((w) => w.terminate()));
   const latencies = results.flatMap((r) => r.latenciesMs);
   const codes: Record<string, number> = {};
+  const messages: Record<string, string> = {};
   for (const r of results) for (const [c, n] of Object.entries(r.codes)) codes[c] = (codes[c] ?? 0) + n;
+  for (const r of results) for (const [c, m] of Object.entries(r.messages)) messages[c] ??= m;
   const ok = results.reduce((s, r) => s + r.ok, 0);
   const first = Math.min(...results.map((r) => r.firstSendMs));
   const last = Math.max(...results.map((r) => r.lastDoneMs));
@@ -189,10 +199,12 @@ async function runOnce(
     offered: rate,
     durationSec: activeSec,
     committedTxPerSec: ok / activeSec,
+    ...(workload.eventsPerTx === undefined ? {} : { eventsPerSec: (ok * workload.eventsPerTx) / activeSec }),
     ok,
     failed: results.reduce((s, r) => s + r.failed, 0),
     skipped: results.reduce((s, r) => s + r.skipped, 0),
     codes,
+    messages,
     latency: summarise(latencies),
     clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1e6 / wallSec) * 100,
     nodes: o.pids.map((pid) => {
@@ -212,9 +224,11 @@ function fmt(n: number, digits = 0): string {
 }
 
 function printTable(verifyRate: number, runs: RunResult[]): void {
+  const events = runs.some((r) => r.eventsPerSec !== undefined);
   const header = [
     "offered tx/s",
     "committed tx/s",
+    ...(events ? ["events/s"] : []),
     "% of verify",
     "ok",
     "failed",
@@ -230,6 +244,7 @@ function printTable(verifyRate: number, runs: RunResult[]): void {
   const rows = runs.map((r) => [
     String(r.offered),
     fmt(r.committedTxPerSec),
+    ...(events ? [fmt(r.eventsPerSec ?? Number.NaN)] : []),
     fmt((r.committedTxPerSec / verifyRate) * 100, 1),
     String(r.ok),
     String(r.failed),
@@ -246,6 +261,13 @@ function printTable(verifyRate: number, runs: RunResult[]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join("  ");
   process.stdout.write(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
+  // Every transaction should commit with OK: say which did not, and why.
+  for (const r of runs) {
+    for (const [code, n] of Object.entries(r.codes)) {
+      if (code === "OK") continue;
+      process.stdout.write(`offered ${r.offered}: ${n} failed with ${code}: ${r.messages[code] ?? ""}\n`);
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -298,7 +320,7 @@ async function main(): Promise<void> {
     const verifyRate = typeof verify === "number" ? verify : (verify as { perSecond: number }).perSecond;
     process.stdout.write(`signature verification ceiling: ${fmt(verifyRate)} ed25519 verifications/s on all cores\n`);
     process.stdout.write(
-      `workload '${o.workload}': ${workloads[o.workload].description}; ${o.workers} client workers, batches of ${o.batch}, ${o.durationSec} s per run\n\n`,
+      `workload '${o.workload}': ${workloads[o.workload].description}; ${o.workers} client workers, batches of ${o.batch}, ${o.inflight} in flight each, ${o.durationSec} s per run\n\n`,
     );
     const runs: RunResult[] = [];
     for (const [k, rate] of o.rates.entries()) {
@@ -317,4 +339,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// `npm run bench -- recall [options]` is the trace and recall benchmark (bench-recall.ts).
+if (process.argv[2] === "recall") await import("./bench-recall.ts");
+else await main();

@@ -23,6 +23,8 @@ export interface WorkerResult {
   failed: number;
   skipped: number;
   codes: Record<string, number>;
+  /** The first message seen for each failing code, so a run can say why transactions failed. */
+  messages: Record<string, string>;
   firstSendMs: number;
   lastDoneMs: number;
 }
