@@ -83,6 +83,17 @@ import { authorise } from "./tx-auth.ts";
  */
 /** Transactions a proposer leaves out of one block because this node could not run them (sandbox backstop). */
 export const PREPARE_FAULTS_MAX = 8;
+/**
+ * A proposer stops adding transactions to its block once executing them has
+ * taken this long: every validator must execute the block again before
+ * voting, so a block of slow contract calls (thousands of EPCIS captures)
+ * must not outlast the round timeouts and peer liveness checks. The rest
+ * stays in the mempool for the next blocks. Not a validity rule: a
+ * validator does not time a block it checks.
+ */
+export const PROPOSAL_EXECUTION_MS_MAX = 1_000;
+/** During a block's execution the node yields to its event loop this often. */
+export const EXECUTION_YIELD_MS = 50;
 export const ADMITTED_TXS_MAX = 500_000;
 /** Executed-but-uncommitted blocks kept (one per round in BFT). */
 export const EXECUTIONS_CACHED_MAX = 16;
@@ -454,8 +465,12 @@ export class CityChainApp implements Application {
     txs: Tx[],
     bytesMax: number,
     txsMax: number,
+    /** Proposals only: stop taking transactions once executing has taken this long (see PROPOSAL_EXECUTION_MS_MAX). */
+    executionMsMax = Number.POSITIVE_INFINITY,
   ): Promise<Executed> {
     const tipBefore = this.last.height;
+    const startedMs = performance.now();
+    let yieldedMs = startedMs;
     const badSigs = await this.verifyUnseen(txs, timeMs);
     if (this.last.height !== tipBefore) {
       // Another path (block sync) committed while signatures were checked: this execution would be stale.
@@ -482,6 +497,14 @@ export class CityChainApp implements Application {
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i];
       if (out.included.length >= txsMax || bytes + tx.bytes.length > bytesMax) break;
+      const nowMs = performance.now();
+      if (out.included.length > 0 && nowMs - startedMs > executionMsMax) break;
+      // Let the node breathe (p2p pings, votes, API) during a long block; a commit that slips in
+      // meanwhile makes this execution stale, which the check after the loop catches.
+      if (nowMs - yieldedMs > EXECUTION_YIELD_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yieldedMs = performance.now();
+      }
       const idHex = tx.idHex;
       let callers: Caller[];
       try {
@@ -571,7 +594,14 @@ export class CityChainApp implements Application {
     for (;;) {
       try {
         // Leave room for the header and framing in the byte budget.
-        executed = await this.execute(req.height, req.timeMs, candidates, p.blockBytesMax - 1024, p.blockTxsMax);
+        executed = await this.execute(
+          req.height,
+          req.timeMs,
+          candidates,
+          p.blockBytesMax - 1024,
+          p.blockTxsMax,
+          PROPOSAL_EXECUTION_MS_MAX,
+        );
         break;
       } catch (e) {
         if (!(e instanceof SandboxFault) || e.tx === undefined || faulted.length >= PREPARE_FAULTS_MAX) throw e;
