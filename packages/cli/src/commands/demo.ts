@@ -91,6 +91,11 @@ export function registerDemo(program: Command): void {
             `  blocks:   npm run citychain -- block show latest --url ${urlOf("insurer")} --as ${join(dir, "orgs/insurer/member")}`,
             `  scan:     curl ${urlOf("hospital")}/01/${q.gtin}/10/${q.lot}/21/${q.serial}   (a QR code's GS1 Digital Link: status, provenance, proofs)`,
             `  dispense: curl "${urlOf("hospital")}/v1/drugs/verify?gtin=${q.gtin}&lot=${q.lot}&serial=${q.serial}&expiry=${q.expiry}"`,
+            ...(city
+              ? [
+                  `  trace:    npm run citychain -- query --url ${urlOf("hospital")} --as ${join(dir, "orgs/hospital/member")} --contract supplychain --fn Epcis:Trace ${city.retailItem.digitalLink} backward   (a purée pouch back to the farms)`,
+                ]
+              : []),
             "Ctrl-C stops the network.",
           ].join("\n")}\n`,
         );
