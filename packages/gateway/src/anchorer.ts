@@ -4,6 +4,7 @@ import { buildSignedTx, type CityChainClient, SUPPLY_CHAIN_CONTRACT, type Submit
 import type { Logger } from "pino";
 import { ANCHOR_FN, anchorBatchJson } from "./anchor-batch.ts";
 import type { DeviceDirectory } from "./device-directory.ts";
+import { type BatchHasher, createBatchHasher } from "./hash-pool.ts";
 import {
   ANCHOR_COMMIT_WAIT_MS,
   ANCHOR_REJECTED_COUNT_MAX,
@@ -11,7 +12,6 @@ import {
   RETRY_DELAY_MS_MAX,
 } from "./limits.ts";
 import type { LiveBatch } from "./live-batch.ts";
-import { merkleLevels, rootOfLevels } from "./merkle-levels.ts";
 import { addCounts, type BatchRecord, type RejectedCounts, zeroCounts } from "./records.ts";
 import type { GatewayStore } from "./store.ts";
 
@@ -22,6 +22,8 @@ export interface AnchorerOptions {
   gatewayId: string;
   store: GatewayStore;
   directory: DeviceDirectory;
+  /** Computes batch roots; default on the calling thread. */
+  hasher?: BatchHasher;
   /** Told how many readings left the pending set (anchored or dropped). */
   settled: (count: number) => void;
   log: Logger;
@@ -64,6 +66,7 @@ export class Anchorer {
   /** Rejections not yet on chain: above the per-anchor bound, or of a batch that lost all its readings. */
   private readonly carry: RejectedCounts = zeroCounts();
   private readonly now: () => number;
+  private readonly hasher: BatchHasher;
   /** Anchors committed by this process. */
   anchored = 0;
   lastAnchor: BatchRecord | undefined;
@@ -71,6 +74,7 @@ export class Anchorer {
 
   constructor(private readonly opts: AnchorerOptions) {
     this.now = opts.now ?? Date.now;
+    this.hasher = opts.hasher ?? createBatchHasher(0);
   }
 
   /** Batches sealed and not yet anchored. */
@@ -166,7 +170,7 @@ export class Anchorer {
     const { client, identity, gatewayId, store } = this.opts;
     const record = batch.record;
     clampInto(record.rejected, this.carry);
-    record.root = bytesToHex(rootOfLevels(merkleLevels(batch.leaves)));
+    record.root = bytesToHex(await this.hasher.rootOf(batch.leaves));
     record.count = batch.leaves.length;
     // Anchors of a gateway may not overlap in time; receive times only go back if the clock does.
     record.fromMs = Math.max(record.fromMs, store.lastAnchoredToMs());
@@ -238,15 +242,16 @@ export class Anchorer {
     if (gone.size === 0) return false;
     const kept: Uint8Array[] = [];
     const dropped: Uint8Array[] = [];
-    for (const id of batch.leaves) {
-      const device = store.getReading(id)?.deviceId;
+    // The stored readings are in leaf order (the batch's writes are done: attempt() waited for them).
+    const deviceOfLeaf = store.batchReadingDevices(record.no);
+    for (const [i, id] of batch.leaves.entries()) {
+      const device = deviceOfLeaf[i];
       const reason = device === undefined ? undefined : gone.get(device);
       if (reason) {
         record.rejected[reason]++;
         dropped.push(id);
       } else kept.push(id);
     }
-    const previousCount = batch.leaves.length;
     batch.leaves = kept;
     batch.devices = new Set([...batch.devices].filter((d) => !gone.has(d)));
     record.devices = record.devices.filter((d) => !gone.has(d));
@@ -256,7 +261,7 @@ export class Anchorer {
       addCounts(this.carry, record.rejected);
       record.rejected = zeroCounts();
     }
-    await store.rewriteBatch(record, kept, dropped, previousCount);
+    await store.rewriteBatch(record, kept, dropped);
     this.opts.settled(dropped.length);
     this.opts.log.warn(
       { batch: record.no, devices: [...gone.keys()], readings: dropped.length },

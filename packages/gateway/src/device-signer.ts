@@ -1,6 +1,7 @@
 import { createPublicKey } from "node:crypto";
 import { type KeyPair, sign } from "@citychain/crypto";
 import { concatBytes, utf8ToBytes } from "@citychain/protocol";
+import { type SignedReadingBatch, signReadingBatch } from "./device-batch.ts";
 import { encodeReading, type Reading, type ReadingValue } from "./reading.ts";
 
 /**
@@ -45,6 +46,11 @@ export interface DeviceSigner {
   readonly nextSeq: number;
   /** Signs the next reading (seq assigned here; time now unless given). */
   sign(values: Record<string, ReadingValue>, timeMs?: number): SignedReading;
+  /**
+   * Signs several readings at once (seqs assigned in order, all at time
+   * `timeMs`, now unless given) with one signature over their Merkle root.
+   */
+  signBatch(values: readonly Record<string, ReadingValue>[], timeMs?: number): SignedReadingBatch;
 }
 
 /**
@@ -69,6 +75,12 @@ export function createDeviceSigner(opts: {
     sign(values, timeMs = Date.now()) {
       const signed = signReading({ deviceId: opts.deviceId, seq, timeMs, values }, opts.keyPair, keyIndex);
       seq++;
+      return signed;
+    },
+    signBatch(values, timeMs = Date.now()) {
+      const readings = values.map((v, i) => ({ deviceId: opts.deviceId, seq: seq + i, timeMs, values: v }));
+      const signed = signReadingBatch(opts.deviceId, readings, opts.keyPair, keyIndex);
+      seq += values.length;
       return signed;
     },
   };

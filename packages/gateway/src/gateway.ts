@@ -9,6 +9,7 @@ import { Anchorer } from "./anchorer.ts";
 import { ChainDeviceDirectory, chainUnavailable } from "./chain-directory.ts";
 import { deviceEntryOf } from "./device-entry.ts";
 import { DeviceChangeWatcher } from "./device-watcher.ts";
+import { type BatchHasher, createBatchHasher } from "./hash-pool.ts";
 import { checkBatchReadingsMax, ReadingIntake } from "./intake.ts";
 import { ANCHOR_INTERVAL_MS_DEFAULT, BATCH_READINGS_DEFAULT, DEVICE_CACHE_TTL_MS_DEFAULT } from "./limits.ts";
 import { ProofService } from "./proof-service.ts";
@@ -35,7 +36,11 @@ export interface GatewayOptions {
   anchorIntervalMs?: number;
   /** Readings per batch; default BATCH_READINGS_DEFAULT. */
   batchReadingsMax?: number;
-  /** Signature-verification worker threads; 0 verifies on the main thread. Default: the machine's cores. */
+  /**
+   * Worker threads that verify signatures (the crypto package's pool) and,
+   * as many again, that hash device batches; 0 does both on the main
+   * thread. Default: the machine's cores.
+   */
   verifyThreads?: number;
   /** Longest a device record is used without a stream event refreshing it. Default 60 s. */
   deviceCacheTtlMs?: number;
@@ -87,6 +92,7 @@ export class Gateway {
     readonly directory: ChainDeviceDirectory,
     readonly watcher: DeviceChangeWatcher,
     readonly checker: SignatureChecker,
+    readonly hasher: BatchHasher,
     readonly anchorer: Anchorer,
     readonly intake: ReadingIntake,
     readonly proofs: ProofService,
@@ -109,11 +115,14 @@ export class Gateway {
     const store = GatewayStore.open(join(opts.home, GATEWAY_STORE_DIR));
     const directory = new ChainDeviceDirectory(client, { ttlMs: opts.deviceCacheTtlMs ?? DEVICE_CACHE_TTL_MS_DEFAULT });
     const watcher = new DeviceChangeWatcher(client, directory, logger);
-    const checker = createSignatureChecker(opts.verifyThreads ?? availableParallelism());
+    const threads = opts.verifyThreads ?? availableParallelism();
+    const checker = createSignatureChecker(threads);
+    const hasher = createBatchHasher(threads);
     try {
       await watcher.start();
     } catch (e) {
       watcher.stop();
+      await hasher.close();
       await checker.close();
       await store.close();
       throw chainUnavailable("subscribing to the chain's blocks", e);
@@ -125,6 +134,7 @@ export class Gateway {
       gatewayId,
       store,
       directory,
+      hasher,
       settled: (n) => intake?.settled(n),
       log: logger,
     });
@@ -133,12 +143,14 @@ export class Gateway {
         store,
         directory,
         checker,
+        hasher,
         batchReadingsMax,
         onSealed: (b) => anchorer.enqueue(b),
       });
     } catch (e) {
       watcher.stop();
       await anchorer.stop();
+      await hasher.close();
       await checker.close();
       await store.close();
       throw e;
@@ -152,6 +164,7 @@ export class Gateway {
       directory,
       watcher,
       checker,
+      hasher,
       anchorer,
       intake,
       proofs,
@@ -220,6 +233,7 @@ export class Gateway {
     await this.server?.close();
     this.watcher.stop();
     await this.anchorer.stop();
+    await this.hasher.close();
     await this.checker.close();
     await this.store.close();
   }

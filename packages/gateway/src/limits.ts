@@ -20,7 +20,21 @@ export const DEVICE_ID_CHARS_MAX = 200;
 /** Keys a device may have (a DID document's verification methods): the Devices contract's DEVICE_KEYS_MAX. */
 export const DEVICE_KEYS_MAX = 8;
 
-/** Readings one POST /v1/readings request may carry, and its body size. */
+/**
+ * Readings one signed device batch may carry (one signature over their
+ * Merkle root). A batch's proof path is at most log2 of it (10 hashes).
+ */
+export const DEVICE_BATCH_READINGS_MAX = 1_000;
+
+/**
+ * Signatures a request needs at or below which intake checks them on the
+ * main thread rather than on the worker pool: a request of device batches
+ * needs one per batch, and a hand-off to a worker costs more than one check
+ * (about 70 µs for Ed25519).
+ */
+export const VERIFY_HERE_JOBS_MAX = 4;
+
+/** Readings one POST /v1/readings request may carry (single and in device batches together), and its body size. */
 export const READINGS_PER_REQUEST_MAX = 5_000;
 export const REQUEST_BYTES_MAX = 4 * 1024 * 1024;
 
@@ -60,6 +74,14 @@ export const ANCHOR_COMMIT_WAIT_MS = 30_000;
 
 /** Longest pause between retries of a failed anchor or a closed chain stream. */
 export const RETRY_DELAY_MS_MAX = 5_000;
+
+/**
+ * Reading ids one transaction of the id index writes. A write transaction
+ * holds LMDB's write lock, and the intake's commits (which answer requests)
+ * wait behind it: 10,000 random inserts hold it for some 20 ms, where a
+ * whole batch of 100,000 would stall requests for a few hundred.
+ */
+export const INDEX_TXN_IDS_MAX = 10_000;
 
 /** Defaults of the gateway's configuration. */
 export const ANCHOR_INTERVAL_MS_DEFAULT = 2_000;

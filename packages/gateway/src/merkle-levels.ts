@@ -1,4 +1,5 @@
-import { assert, type MerkleProof, nodeHash, sha256 } from "@citychain/protocol";
+import { assert, type MerkleProof, sha256 } from "@citychain/protocol";
+import { nodeHashOf } from "./hashes.ts";
 
 /**
  * Every level of an RFC 6962 tree, built once from the leaf hashes (level 0)
@@ -12,7 +13,7 @@ export function merkleLevels(leafHashes: readonly Uint8Array[]): Uint8Array[][] 
   let level = levels[0];
   while (level.length > 1) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i], level[i + 1]));
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHashOf(level[i], level[i + 1]));
     if (level.length % 2 === 1) next.push(level[level.length - 1]);
     levels.push(next);
     level = next;

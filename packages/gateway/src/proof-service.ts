@@ -1,10 +1,17 @@
 import { base64ToBytes, bytesToBase64, bytesToHex, CityChainError, ErrorCode, hexToBytes } from "@citychain/protocol";
 import type { CityChainClient } from "@citychain/sdk";
 import { chainUnavailable } from "./chain-directory.ts";
+import { HASH_BYTES } from "./hashes.ts";
 import { PROOF_TREE_CACHE_BATCHES_MAX } from "./limits.ts";
 import { merkleLevels, proofFromLevels } from "./merkle-levels.ts";
 import { decodeReading, type Reading } from "./reading.ts";
-import { READING_PROOF_VERSION, type ReadingProof } from "./reading-proof.ts";
+import {
+  BATCH_READING_PROOF_VERSION,
+  type BatchedReadingProof,
+  READING_PROOF_VERSION,
+  type ReadingProof,
+  type ReadingProofBase,
+} from "./reading-proof.ts";
 import type { BatchRecord, StoredReading } from "./records.ts";
 import type { GatewayStore, StoredTx } from "./store.ts";
 
@@ -75,11 +82,9 @@ export class ProofService {
     const levels = this.levels(batch);
     const path = proofFromLevels(levels, stored.index);
     const [anchorProof, keyTx] = await Promise.all([this.anchorProof(batch), this.keyTx(stored)]);
-    return {
-      version: READING_PROOF_VERSION,
+    const base: ReadingProofBase = {
       gatewayId: this.gatewayId,
       reading: bytesToBase64(stored.bytes),
-      signature: bytesToBase64(stored.signature),
       keyIndex: stored.keyIndex,
       deviceKey: {
         alg: stored.alg,
@@ -89,6 +94,32 @@ export class ProofService {
       merkle: { index: path.index, size: path.size, path: path.path.map(bytesToHex) },
       root: batch.root as string,
       anchor: { txId: batch.anchor.txId, seq: batch.anchor.seq, proof: bytesToBase64(anchorProof) },
+    };
+    if (!stored.deviceBatch) {
+      return { version: READING_PROOF_VERSION, ...base, signature: bytesToBase64(stored.signature) };
+    }
+    return { version: BATCH_READING_PROOF_VERSION, ...base, deviceBatch: this.deviceBatchPath(stored) };
+  }
+
+  /** The path of a reading in its device batch, with the batch's root and signature. */
+  private deviceBatchPath(stored: StoredReading): BatchedReadingProof["deviceBatch"] {
+    const { no, index } = stored.deviceBatch as NonNullable<StoredReading["deviceBatch"]>;
+    const record = this.store.getDeviceBatch(no);
+    if (!record) {
+      throw new CityChainError(
+        { code: ErrorCode.GATEWAY_STORE_INVALID },
+        `gateway store: device batch ${no} of reading ${bytesToHex(stored.bytes).slice(0, 16)}... is missing; the data directory is damaged`,
+      );
+    }
+    const leaves: Uint8Array[] = [];
+    for (let i = 0; i < record.leaves.length; i += HASH_BYTES) leaves.push(record.leaves.subarray(i, i + HASH_BYTES));
+    const path = proofFromLevels(merkleLevels(leaves), index);
+    return {
+      root: bytesToHex(record.root),
+      index: path.index,
+      size: path.size,
+      path: path.path.map(bytesToHex),
+      signature: bytesToBase64(record.signature),
     };
   }
 

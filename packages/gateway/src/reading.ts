@@ -6,6 +6,7 @@ import {
   VALUE_NAME_CHARS_MAX,
   VALUE_TEXT_CHARS_MAX,
 } from "./limits.ts";
+import { type DeviceIdHint, decodeReadingFast, type ReadingHead, readingHeadFast } from "./reading-decoder.ts";
 
 /** One measured value: a number (integer or float), a short text or a flag. */
 export type ReadingValue = number | string | boolean;
@@ -92,12 +93,8 @@ export function encodeReading(reading: Reading): Uint8Array {
   return bytes;
 }
 
-/**
- * Reads a reading's bytes: canonical CBOR only (one reading has one
- * encoding, so one id), at most READING_BYTES_MAX. Throws
- * GATEWAY_READING_INVALID saying what is wrong.
- */
-export function decodeReading(bytes: Uint8Array): Reading {
+/** The general decoder: cborg's strict decode, the re-encoding check, then the fields. */
+function decodeReadingSlow(bytes: Uint8Array): Reading {
   if (bytes.length === 0 || bytes.length > READING_BYTES_MAX)
     throw invalid(`a reading is 1 to ${READING_BYTES_MAX} bytes of canonical CBOR; got ${bytes.length}`);
   let value: unknown;
@@ -107,6 +104,25 @@ export function decodeReading(bytes: Uint8Array): Reading {
     throw invalid(`the reading bytes are not canonical CBOR (encode with encodeReading): ${(e as Error).message}`);
   }
   return checkReading(value);
+}
+
+/**
+ * Reads a reading's bytes: canonical CBOR only (one reading has one
+ * encoding, so one id), at most READING_BYTES_MAX. Throws
+ * GATEWAY_READING_INVALID saying what is wrong. The common form is read by
+ * a fast path (`reading-decoder.ts`); anything else by the general decoder.
+ */
+export function decodeReading(bytes: Uint8Array): Reading {
+  return decodeReadingFast(bytes) ?? decodeReadingSlow(bytes);
+}
+
+/**
+ * What intake needs of a reading (device, seq, time), with every rule of
+ * decodeReading checked. A hint of the expected device id saves making the
+ * same string for every reading of a device batch.
+ */
+export function decodeReadingHead(bytes: Uint8Array, hint?: DeviceIdHint): ReadingHead {
+  return readingHeadFast(bytes, hint) ?? decodeReadingSlow(bytes);
 }
 
 /**

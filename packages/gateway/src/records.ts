@@ -23,6 +23,11 @@ export function addCounts(into: RejectedCounts, more: RejectedCounts): void {
 export interface StoredReading {
   /** The reading's canonical bytes, as the device signed them. */
   bytes: Uint8Array;
+  /**
+   * The device's signature: over "citychain/reading/v1\n" || bytes for a
+   * single reading; over "citychain/reading-batch/v1\n" || root for a reading
+   * of a device batch (the batch's one signature, kept with the batch).
+   */
   signature: Uint8Array;
   keyIndex: number;
   deviceId: string;
@@ -35,6 +40,27 @@ export interface StoredReading {
   batch: number;
   index: number;
   receivedMs: number;
+  /** Set for a reading that came in a signed device batch: the batch's number in the store and the reading's leaf in it. */
+  deviceBatch?: { no: number; index: number };
+}
+
+/**
+ * A signed device batch with at least one accepted reading: what proves its
+ * readings (the root's signature, and the leaves for the paths).
+ */
+export interface DeviceBatchRecord {
+  /** The gateway's number for it, from 1. */
+  no: number;
+  deviceId: string;
+  alg: SignatureAlgorithm;
+  publicKey: Uint8Array;
+  keyIndex: number;
+  keyTxId: string;
+  /** The device's signature over "citychain/reading-batch/v1\n" || root. */
+  signature: Uint8Array;
+  root: Uint8Array;
+  /** The leaf hashes of all its readings as sent (refused ones too: the root covers them), 32 bytes each. */
+  leaves: Uint8Array;
 }
 
 /**

@@ -2,12 +2,12 @@ import { bytesToHex, CityChainError, ErrorCode, isCityChainError } from "@citych
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { DeviceDirectory } from "./device-directory.ts";
-import type { ReadingIntake } from "./intake.ts";
+import type { ReadingIntake, ReadingOutcome } from "./intake.ts";
 import { DEVICE_ID_CHARS_MAX, READINGS_PER_REQUEST_MAX, REQUEST_BYTES_MAX } from "./limits.ts";
 import type { ProofService } from "./proof-service.ts";
 import type { BatchRecord } from "./records.ts";
 import type { GatewayStore } from "./store.ts";
-import { signedReadingFromJson } from "./wire.ts";
+import { readingsInBatchJson, signedReadingBatchFromJson, signedReadingFromJson } from "./wire.ts";
 
 /** What the HTTP API serves. */
 export interface GatewayServices {
@@ -100,7 +100,8 @@ function installErrors(app: FastifyInstance): void {
 
 /**
  * The gateway's HTTP API:
- * - `POST /v1/readings` `{readings: [{reading, signature, keyIndex?}]}`: an answer per reading, in order;
+ * - `POST /v1/readings` `{readings?: [{reading, signature, keyIndex?}], batches?: [{deviceId, readings, signature,
+ *   keyIndex?}]}`: an answer per reading, in order (per batch for the readings of device batches);
  * - `GET /v1/readings/:id` where a reading stands; `GET /v1/readings/:id/proof` its proof;
  * - `GET /v1/batches/:no`, `GET /v1/devices/:id`, `GET /v1/status`, `GET /healthz`.
  * Every error is `{error: {code, message}}`.
@@ -116,20 +117,43 @@ export function createGatewayServer(services: GatewayServices, logger: Logger): 
   app.get("/v1/status", async () => services.status());
 
   app.post("/v1/readings", async (request) => {
-    const body = request.body as { readings?: unknown } | null;
-    if (typeof body !== "object" || body === null || !Array.isArray(body.readings))
-      throw requestInvalid("send a JSON body {readings: [{reading, signature, keyIndex?}, ...]}");
-    const { readings } = body;
-    if (readings.length === 0) throw requestInvalid("readings is empty; send at least one");
-    if (readings.length > READINGS_PER_REQUEST_MAX) {
+    const body = request.body as { readings?: unknown; batches?: unknown } | null;
+    const usage =
+      "send a JSON body {readings: [{reading, signature, keyIndex?}, ...]} and/or {batches: [{deviceId, readings: [...], signature, keyIndex?}, ...]}";
+    if (typeof body !== "object" || body === null) throw requestInvalid(usage);
+    const { readings = [], batches } = body;
+    if (!Array.isArray(readings) || (batches !== undefined && !Array.isArray(batches))) throw requestInvalid(usage);
+    const batchList = (batches ?? []) as unknown[];
+    let count = readings.length;
+    for (const b of batchList) count += readingsInBatchJson(b);
+    if (count === 0) throw requestInvalid("readings and batches are empty; send at least one reading");
+    if (count > READINGS_PER_REQUEST_MAX) {
       throw new CityChainError(
         { code: ErrorCode.BATCH_TOO_LARGE },
-        `${readings.length} readings in one request; at most ${READINGS_PER_REQUEST_MAX}: split them over several requests`,
+        `${count} readings in one request; at most ${READINGS_PER_REQUEST_MAX} (single and in batches together): split them over several requests`,
       );
     }
-    const results = await services.intake.submit(readings.map(signedReadingFromJson));
-    const accepted = results.filter((r) => r.accepted).length;
-    return { accepted, rejected: results.length - accepted, results };
+    const answer = await services.intake.submitRequest({
+      readings: readings.map(signedReadingFromJson),
+      batches: batchList.map(signedReadingBatchFromJson),
+    });
+    let accepted = 0;
+    let rejected = 0;
+    const tally = (results: ReadingOutcome[]) => {
+      let n = 0;
+      for (const r of results) if (r.accepted) n++;
+      accepted += n;
+      rejected += results.length - n;
+      return { accepted: n, rejected: results.length - n, results };
+    };
+    const single = tally(answer.readings);
+    const perBatch = answer.batches.map(tally);
+    return {
+      accepted,
+      rejected,
+      results: single.results,
+      ...(batches === undefined ? {} : { batches: perBatch }),
+    };
   });
 
   app.get<{ Params: { id: string } }>("/v1/readings/:id", async (request) => services.proofs.status(request.params.id));

@@ -15,10 +15,12 @@ import {
 } from "@citychain/protocol";
 import { decodeTxProof, SUPPLY_CHAIN_CONTRACT, type TrustAnchor, trustAnchorOf, verifyTxProof } from "@citychain/sdk";
 import { ANCHOR_FN } from "./anchor-batch.ts";
-import { deviceEntryOf } from "./device-entry.ts";
+import { readingBatchSignBytes } from "./device-batch.ts";
+import { type DeviceKeyInfo, deviceEntryOf } from "./device-entry.ts";
 import { readingSignBytes } from "./device-signer.ts";
+import { DEVICE_BATCH_READINGS_MAX } from "./limits.ts";
 import { decodeReading, type Reading, readingIdOf } from "./reading.ts";
-import type { ReadingProof } from "./reading-proof.ts";
+import { BATCH_READING_PROOF_VERSION, READING_PROOF_VERSION, type ReadingProof } from "./reading-proof.ts";
 
 /** What a reading proof establishes. */
 export interface VerifiedReading {
@@ -32,6 +34,8 @@ export interface VerifiedReading {
   anchoredMs: number;
   /** The transaction that registered the device key that signed. */
   keyTxId: string;
+  /** For a reading signed in a device batch: the batch's root (hex) and size. */
+  deviceBatch?: { root: string; size: number };
 }
 
 /** The functions that set a device's key; their return value is the device record. */
@@ -44,6 +48,44 @@ function fail(check: string, message: string): never {
 function bytesOf(b64: unknown, field: string): Uint8Array {
   if (typeof b64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) fail("format", `${field} must be base64`);
   return base64ToBytes(b64);
+}
+
+function pathOf(path: unknown, field: string): Uint8Array[] {
+  if (!Array.isArray(path) || path.length > 64) fail("format", `${field} must be a list of hashes`);
+  return path.map((p, i) => hexOf(p, `${field}[${i}]`, 32));
+}
+
+/**
+ * Checks the device's signature over the reading: its own (version 1), or
+ * its batch's over the batch root, with the reading's path to that root
+ * (version 2). Returns the device batch proven, if any.
+ */
+function checkDeviceSignature(
+  proof: ReadingProof,
+  bytes: Uint8Array,
+  key: DeviceKeyInfo,
+  deviceId: string,
+): VerifiedReading["deviceBatch"] {
+  if (proof.version === READING_PROOF_VERSION) {
+    const signature = bytesOf(proof.signature, "signature");
+    if (!verifySignature(key.alg, key.publicKey, readingSignBytes(bytes), signature))
+      fail("signature", `the signature does not verify with the registered key of ${deviceId}`);
+    return undefined;
+  }
+  if (proof.version !== BATCH_READING_PROOF_VERSION)
+    fail("format", `version ${String((proof as { version: unknown }).version)} is not 1 (single) or 2 (device batch)`);
+  const b = proof.deviceBatch;
+  if (typeof b !== "object" || b === null) fail("format", "deviceBatch must be {root, index, size, path, signature}");
+  if (!Number.isInteger(b.size) || b.size < 1 || b.size > DEVICE_BATCH_READINGS_MAX)
+    fail("deviceBatch", `a device batch holds 1 to ${DEVICE_BATCH_READINGS_MAX} readings, not ${String(b.size)}`);
+  const root = hexOf(b.root, "deviceBatch.root", 32);
+  const path = pathOf(b.path, "deviceBatch.path");
+  if (!verifyMerkleProof(bytes, { index: b.index, size: b.size, path }, root))
+    fail("deviceBatch", `the reading is not leaf ${b.index} of ${b.size} under the device batch root ${b.root}`);
+  const signature = bytesOf(b.signature, "deviceBatch.signature");
+  if (!verifySignature(key.alg, key.publicKey, readingBatchSignBytes(root), signature))
+    fail("signature", `the batch signature over root ${b.root} does not verify with the registered key of ${deviceId}`);
+  return { root: b.root, size: b.size };
 }
 
 function hexOf(hex: unknown, field: string, bytes: number): Uint8Array {
@@ -79,7 +121,9 @@ function provenCall(
  *    block signed by the validators, succeeded, names this device, and the
  *    device record it returned (hash in the proven result) lists this key at
  *    `keyIndex`;
- * 3. the device's signature over the reading verifies with that key;
+ * 3. the device's signature verifies with that key: over the reading
+ *    (version 1), or over the root of its device batch (version 2), the
+ *    reading's path in the device batch leading to that root;
  * 4. the Merkle path leads from the reading to the root;
  * 5. the Telemetry:Anchor transaction is in a block signed by the
  *    validators, succeeded (so the contract found the gateway and every
@@ -92,6 +136,7 @@ function provenCall(
  */
 export function verifyReadingProof(proof: ReadingProof, trust: Genesis | TrustAnchor): VerifiedReading {
   const anchor = "orgs" in trust ? trustAnchorOf(trust) : trust;
+  if (typeof proof !== "object" || proof === null) fail("format", "a reading proof is a JSON object");
   const bytes = bytesOf(proof.reading, "reading");
   let reading: Reading;
   try {
@@ -121,14 +166,12 @@ export function verifyReadingProof(proof: ReadingProof, trust: Genesis | TrustAn
   if (key === undefined || key.alg !== proof.deviceKey.alg || !bytesEqual(key.publicKey, publicKey))
     fail("deviceKey", `the key given is not key ${proof.keyIndex} of ${reading.deviceId} in the proven record`);
 
-  const signature = bytesOf(proof.signature, "signature");
-  if (!verifySignature(key.alg, key.publicKey, readingSignBytes(bytes), signature))
-    fail("signature", `the signature does not verify with the registered key of ${reading.deviceId}`);
+  const deviceBatch = checkDeviceSignature(proof, bytes, key, reading.deviceId);
 
   const root = hexOf(proof.root, "root", 32);
   const m = proof.merkle;
   if (!m || !Array.isArray(m.path)) fail("format", "merkle must be {index, size, path}");
-  const path = m.path.map((p, i) => hexOf(p, `merkle.path[${i}]`, 32));
+  const path = pathOf(m.path, "merkle.path");
   if (!verifyMerkleProof(bytes, { index: m.index, size: m.size, path }, root))
     fail("merkle", `the reading is not leaf ${m.index} of ${m.size} under root ${proof.root}`);
 
@@ -161,5 +204,6 @@ export function verifyReadingProof(proof: ReadingProof, trust: Genesis | TrustAn
     anchorHeight: anchorCall.proof.height,
     anchoredMs: anchorCall.proof.header.timeMs,
     keyTxId,
+    ...(deviceBatch ? { deviceBatch } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { generateKeyPair, type KeyPair, type LoadedIdentity, loadIdentity } from "@citychain/crypto";
 import { initNetwork, type NetworkLayout } from "@citychain/node";
-import { bytesToBase64, bytesToUtf8, ErrorCode, isCityChainError } from "@citychain/protocol";
+import { bytesToBase64, bytesToHex, bytesToUtf8, ErrorCode, isCityChainError, merkleRoot } from "@citychain/protocol";
 import { CityChainClient, loadGenesis, SUPPLY_CHAIN_CONTRACT } from "@citychain/sdk";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +19,10 @@ import {
   publicKeyPemOf,
   type ReadingProof,
   type SignedReading,
+  type SignedReadingBatch,
+  signedReadingBatchToJson,
   signedReadingToJson,
+  signReadingBatch,
   verifyReadingProof,
 } from "../src/index.ts";
 import { removeDir, tempDir } from "./helpers.ts";
@@ -266,6 +269,7 @@ describe("IoT gateway on a process network", () => {
       expect(bytesToBase64(signed.reading)).toBe(res.body.reading);
     }
     const proof = (await getJson<ReadingProof>(`${gatewayUrl}/v1/readings/${accepted[2].id}/proof`)).body;
+    if (proof.version !== 1) throw new Error(`a single reading's proof has version 1, not ${proof.version}`);
     expect(proof.keyIndex).toBe(1);
     expect(proof.deviceKey.alg).toBe("p256");
     const other = (await getJson<ReadingProof>(`${gatewayUrl}/v1/readings/${accepted[0].id}/proof`)).body;
@@ -315,6 +319,110 @@ describe("IoT gateway on a process network", () => {
     expect(() => verifyReadingProof(proof, otherGenesis)).toThrow(/proof check/);
   });
 
+  it("takes signed device batches, and proves their readings; a tampered batch proof fails the check it breaks", async () => {
+    const edBatch = meter.signBatch([{ kwh: 4.1 }, { kwh: 4.2 }, { kwh: 4.3 }]);
+    // The camera signs with its second key (P-256); its batch carries a replayed reading, refused on its own.
+    const seq = camera.nextSeq;
+    const camBatch: SignedReadingBatch = signReadingBatch(
+      camera.deviceId,
+      [seq, 1, seq + 1].map((s) => ({
+        deviceId: camera.deviceId,
+        seq: s,
+        timeMs: 1_767_225_600_000,
+        values: { people: s },
+      })),
+      camera.keyPair,
+      1,
+    );
+    const res = await fetch(`${gatewayUrl}/v1/readings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ batches: [edBatch, camBatch].map(signedReadingBatchToJson) }),
+    });
+    const answer = (await res.json()) as { batches: Answer[] };
+    expect(answer.batches.map((b) => b.results.map((r) => r.code))).toEqual([
+      ["OK", "OK", "OK"],
+      ["OK", ErrorCode.GATEWAY_READING_REPLAYED, "OK"],
+    ]);
+    await gateway.anchorNow();
+    const genesis = await loadGenesis(layout.genesisFile);
+    const proofs: ReadingProof[] = [];
+    for (const [b, batch] of [edBatch, camBatch].entries()) {
+      for (const [i, r] of answer.batches[b].results.entries()) {
+        if (!r.accepted) continue;
+        const proof = (await getJson<ReadingProof>(`${gatewayUrl}/v1/readings/${r.id}/proof`)).body;
+        expect(proof.version, `batch ${b} reading ${i}`).toBe(2);
+        const verified = verifyReadingProof(proof, genesis);
+        expect(verified.id, `batch ${b} reading ${i}`).toBe(r.id);
+        expect(verified.deviceBatch, `batch ${b} reading ${i}`).toEqual({
+          root: bytesToHex(merkleRoot(batch.readings)),
+          size: batch.readings.length,
+        });
+        proofs.push(proof);
+      }
+    }
+    const proof = proofs[4];
+    const other = proofs[0];
+    if (proof.version !== 2 || other.version !== 2) throw new Error("device batch proofs have version 2");
+    expect(proof.deviceBatch.index).toBe(2);
+    expect(proof.deviceKey.alg).toBe("p256");
+    const flip = (b64: string, at: number) => {
+      const bytes = Buffer.from(b64, "base64");
+      bytes[at] ^= 1;
+      return bytes.toString("base64");
+    };
+    const flipHex = (hex: string) => `${hex.slice(0, -1)}${hex.endsWith("0") ? "1" : "0"}`;
+    const batchPart = proof.deviceBatch;
+    const cases: [string, ReadingProof, string][] = [
+      ["a changed reading value", { ...proof, reading: flip(proof.reading, proof.reading.length > 8 ? 10 : 1) }, ""],
+      [
+        "a changed path in the device batch",
+        { ...proof, deviceBatch: { ...batchPart, path: batchPart.path.map(flipHex) } },
+        "'deviceBatch'",
+      ],
+      ["another leaf of the device batch", { ...proof, deviceBatch: { ...batchPart, index: 0 } }, "'deviceBatch'"],
+      ["another device batch size", { ...proof, deviceBatch: { ...batchPart, size: 4 } }, "'deviceBatch'"],
+      [
+        "a changed device batch root",
+        { ...proof, deviceBatch: { ...batchPart, root: flipHex(batchPart.root) } },
+        "'deviceBatch'",
+      ],
+      ["another device batch's root and path", { ...proof, deviceBatch: { ...other.deviceBatch } }, "'deviceBatch'"],
+      [
+        "a changed batch signature",
+        { ...proof, deviceBatch: { ...batchPart, signature: flip(batchPart.signature, 5) } },
+        "'signature'",
+      ],
+      [
+        "another batch's signature",
+        { ...proof, deviceBatch: { ...batchPart, signature: other.deviceBatch.signature } },
+        "'signature'",
+      ],
+      [
+        "the batch signature passed off as the reading's own",
+        { ...proof, version: 1, signature: batchPart.signature } as unknown as ReadingProof,
+        "'signature'",
+      ],
+      [
+        "a changed path in the anchor batch",
+        { ...proof, merkle: { ...proof.merkle, path: proof.merkle.path.map(flipHex) } },
+        "'merkle'",
+      ],
+      ["no device batch part", { ...proof, deviceBatch: undefined } as unknown as ReadingProof, "'format'"],
+    ];
+    for (const [why, tampered, check] of cases) {
+      let error: unknown;
+      try {
+        verifyReadingProof(tampered, genesis);
+      } catch (e) {
+        error = e;
+      }
+      expect(isCityChainError(error) && error.code, why).toBe(ErrorCode.PROOF_INVALID);
+      if (check) expect((error as Error).message, why).toContain(check);
+    }
+    camera = createDeviceSigner({ deviceId: camera.deviceId, keyPair: camera.keyPair, keyIndex: 1, firstSeq: seq + 2 });
+  });
+
   it("uses a rotated key as soon as the chain has it", async () => {
     const newKey = generateKeyPair("ed25519");
     const rotatedAt = (
@@ -342,14 +450,16 @@ describe("IoT gateway on a process network", () => {
     expect(replay.results.map((r) => r.code)).toEqual([ErrorCode.GATEWAY_READING_REPLAYED, "OK"]);
     await gateway.anchorNow();
     const anchors = await Promise.all(
-      ["1", "2", "3"].map(async (seq) =>
+      ["1", "2", "3", "4"].map(async (seq) =>
         JSON.parse(
           bytesToUtf8(await admin.evaluateTransaction(SUPPLY_CHAIN_CONTRACT, "Telemetry:Get", GATEWAY_ID, seq)),
         ),
       ),
     );
-    expect(anchors.map((a: { count: number }) => a.count)).toEqual([5, 1, 1]);
-    expect(anchors[2].rejected).toEqual({ unknownDevice: 0, revoked: 0, badSignature: 0, replayed: 1 });
+    // Anchors: the first batch, the device batches (one reading of which was a replay), the rotation, this one.
+    expect(anchors.map((a: { count: number }) => a.count)).toEqual([5, 5, 1, 1]);
+    expect(anchors[1].rejected).toEqual({ unknownDevice: 0, revoked: 0, badSignature: 0, replayed: 1 });
+    expect(anchors[3].rejected).toEqual({ unknownDevice: 0, revoked: 0, badSignature: 0, replayed: 1 });
   });
 
   it("trusts a cached device record for its TTL at most when no stream event refreshes it", async () => {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { generateKeyPair, type KeyPair } from "@citychain/crypto";
 import { bytesToHex, type SignatureAlgorithm } from "@citychain/protocol";
 import {
+  type BatchHasher,
+  createBatchHasher,
   createDeviceSigner,
   createSignatureChecker,
   type DeviceEntry,
@@ -51,6 +53,7 @@ export interface IntakeRig {
   store: GatewayStore;
   directory: StaticDeviceDirectory;
   checker: SignatureChecker;
+  hasher: BatchHasher;
   intake: ReadingIntake;
   sealed: LiveBatch[];
   close(): Promise<void>;
@@ -63,11 +66,13 @@ export function openIntake(
 ): IntakeRig {
   const store = GatewayStore.open(dir);
   const checker = createSignatureChecker(opts.threads ?? 0);
+  const hasher = createBatchHasher(opts.threads ?? 0);
   const sealed: LiveBatch[] = [];
   const intake = ReadingIntake.restore({
     store,
     directory,
     checker,
+    hasher,
     batchReadingsMax: opts.batchReadingsMax ?? 1000,
     pendingReadingsMax: opts.pendingReadingsMax,
     onSealed: (b) => sealed.push(b),
@@ -77,9 +82,11 @@ export function openIntake(
     store,
     directory,
     checker,
+    hasher,
     intake,
     sealed,
     close: async () => {
+      await hasher.close();
       await checker.close();
       await store.close();
     },

@@ -9,6 +9,7 @@ import {
   READINGS_PER_REQUEST_MAX,
   REQUEST_BYTES_MAX,
   StaticDeviceDirectory,
+  signedReadingBatchToJson,
   signedReadingToJson,
 } from "../src/index.ts";
 import { type IntakeRig, openIntake, registeredDevice, removeDir, tempDir } from "./helpers.ts";
@@ -80,12 +81,100 @@ describe("gateway HTTP API", () => {
     });
   });
 
+  it("answers single readings and each device batch's readings, in order", async () => {
+    const meter2 = registeredDevice(directory, "urn:dev:meter-2");
+    const batch = signedReadingBatchToJson(meter2.signBatch([{ kwh: 1 }, { kwh: 2 }, { kwh: 3 }]));
+    const res = await post({
+      readings: [signedReadingToJson(device.sign({ kwh: 9 }))],
+      batches: [
+        batch,
+        { ...batch, readings: [batch.readings[0], "@@"] },
+        { ...signedReadingBatchToJson(meter2.signBatch([{ kwh: 4 }])), deviceId: "urn:dev:meter-1" },
+        batch,
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      accepted: number;
+      rejected: number;
+      results: { code: string }[];
+      batches: { accepted: number; rejected: number; results: { code: string; id?: string; message?: string }[] }[];
+    };
+    expect(body.results.map((r) => r.code)).toEqual(["OK"]);
+    expect(body.batches.map((b) => b.results.map((r) => r.code))).toEqual([
+      ["OK", "OK", "OK"],
+      [ErrorCode.GATEWAY_READING_INVALID, ErrorCode.GATEWAY_READING_INVALID],
+      [ErrorCode.GATEWAY_READING_INVALID],
+      [ErrorCode.GATEWAY_READING_REPLAYED, ErrorCode.GATEWAY_READING_REPLAYED, ErrorCode.GATEWAY_READING_REPLAYED],
+    ]);
+    expect(body.batches.map((b) => [b.accepted, b.rejected])).toEqual([
+      [3, 0],
+      [0, 2],
+      [0, 1],
+      [0, 3],
+    ]);
+    expect([body.accepted, body.rejected]).toEqual([4, 6]);
+    expect(body.batches[1].results[0].message).toContain("batches[1].readings[1]");
+    expect(body.batches[2].results[0].message).toContain("urn:dev:meter-2");
+    const status = await app.inject({ method: "GET", url: `/v1/readings/${body.batches[0].results[2].id}` });
+    expect(status.json()).toMatchObject({ status: "pending", reading: { deviceId: "urn:dev:meter-2", seq: 3 } });
+  });
+
+  it("explains per batch what is wrong with a malformed one", async () => {
+    const good = signedReadingBatchToJson(device.signBatch([{ kwh: 1 }, { kwh: 2 }]));
+    const res = await post({
+      batches: [
+        "text",
+        { ...good, deviceId: "" },
+        { ...good, deviceId: "a\u0001b" },
+        { ...good, readings: [] },
+        { ...good, readings: "AAAA" },
+        { ...good, signature: "AAAA" },
+        { ...good, keyIndex: 99 },
+        { ...good, readings: [good.readings[0], 7] },
+      ],
+    });
+    const batches = (res.json() as { batches: { results: { code: string; message: string }[] }[] }).batches;
+    const expected = [
+      "must be {deviceId",
+      "deviceId must be",
+      "deviceId must be",
+      "readings must list",
+      "readings must list",
+      "signature must be",
+      "keyIndex",
+      "readings[1] must be",
+    ];
+    batches.forEach((b, i) => {
+      const expectedCount = [1, 2, 2, 1, 1, 2, 2, 2][i];
+      expect(b.results.length, `batch ${i}`).toBe(expectedCount);
+      for (const r of b.results) {
+        expect(r.code, `batch ${i}`).toBe(ErrorCode.GATEWAY_READING_INVALID);
+        expect(r.message, `batch ${i}`).toContain(expected[i]);
+      }
+    });
+  });
+
   it("refuses requests outside the bounds with a code and a message saying what to do", async () => {
     const one = signedReadingToJson(device.sign({}));
     const cases: [string, () => ReturnType<typeof post>, number, string][] = [
       ["not JSON", () => post("{readings:"), 400, ErrorCode.REQUEST_INVALID],
       ["no readings list", () => post({ reading: one }), 400, ErrorCode.REQUEST_INVALID],
       ["empty list", () => post({ readings: [] }), 400, ErrorCode.REQUEST_INVALID],
+      ["empty lists", () => post({ readings: [], batches: [] }), 400, ErrorCode.REQUEST_INVALID],
+      ["batches not a list", () => post({ batches: {} }), 400, ErrorCode.REQUEST_INVALID],
+      [
+        "too many readings counting those in batches",
+        () =>
+          post({
+            readings: [one],
+            batches: Array.from({ length: READINGS_PER_REQUEST_MAX / 1000 }, () => ({
+              readings: Array(1000).fill(one.reading),
+            })),
+          }),
+        413,
+        ErrorCode.BATCH_TOO_LARGE,
+      ],
       [
         "too many readings",
         () => post({ readings: Array.from({ length: READINGS_PER_REQUEST_MAX + 1 }, () => one) }),
@@ -160,7 +249,7 @@ describe("gateway HTTP API", () => {
     expect(proof.statusCode).toBe(409);
     expect((proof.json() as { error: { code: string } }).error.code).toBe(ErrorCode.GATEWAY_READING_NOT_ANCHORED);
     const batch = await app.inject({ method: "GET", url: "/v1/batches/1" });
-    expect(batch.json()).toMatchObject({ no: 1, status: "open", devices: ["urn:dev:meter-1"] });
+    expect(batch.json()).toMatchObject({ no: 1, status: "open", devices: ["urn:dev:meter-1", "urn:dev:meter-2"] });
     const dev = await app.inject({ method: "GET", url: "/v1/devices/urn:dev:meter-1" });
     expect(dev.json()).toMatchObject({ id: "urn:dev:meter-1", status: "active", keys: [{ alg: "ed25519" }] });
   });
