@@ -8,6 +8,7 @@ export * from "./errors.ts";
 export * from "./hash.ts";
 export * from "./limits.ts";
 export * from "./merkle.ts";
+export * from "./state-keys.ts";
 export * from "./tx.ts";
 export * from "./types.ts";
 export * from "./validate.ts";

@@ -7,6 +7,7 @@ import {
   type Endorsement,
   ErrorCode,
   encodeSignedTx,
+  privateHashStateKey,
   sha256,
   TX_BYTES_HARD_MAX,
   utf8ToBytes,
@@ -82,11 +83,7 @@ export function txWrotePrivateValue(
 ): boolean {
   const tx = decodeTx(txBytes, TX_BYTES_HARD_MAX);
   if (!tx.endorsed || tx.body.contract !== contract) return false;
-  const want = new Uint8Array([
-    ...utf8ToBytes(`${contract}#pd:${collection}`),
-    0,
-    ...utf8ToBytes(Buffer.from(sha256(utf8ToBytes(key))).toString("hex")),
-  ]);
+  const want = privateHashStateKey(contract, collection, key);
   const hash = sha256(value);
   return tx.endorsed.rwset.writes.some((w) => bytesEqual(w.key, want) && w.value !== null && bytesEqual(w.value, hash));
 }

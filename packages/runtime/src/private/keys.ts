@@ -1,25 +1,4 @@
-import { bytesToHex, sha256, utf8ToBytes } from "@citychain/protocol";
-import { stateKey } from "../state-keys.ts";
-
-/**
- * The public key space holding a collection's hashes: the contract's name,
- * '#pd:', the collection. '#' is not allowed in contract names, so no
- * contract reaches it through its own keys. Each entry is SHA-256(value)
- * under hex(SHA-256(key)): members and non-members alike can check a value
- * they are shown, and the key itself stays private too.
- */
-export function privateHashSpaceOf(contract: string, collection: string): string {
-  return `${contract}#pd:${collection}`;
-}
-
-export function keyHashHex(key: string): string {
-  return bytesToHex(sha256(utf8ToBytes(key)));
-}
-
-/** The full state key of a private key's hash. */
-export function privateHashStateKey(contract: string, collection: string, key: string): Uint8Array {
-  return stateKey(privateHashSpaceOf(contract, collection), keyHashHex(key));
-}
+export { keyHashHex, privateHashSpaceOf, privateHashStateKey } from "@citychain/protocol";
 
 /** Splits a full state key of a hash space back into contract, collection and key hash, if it is one. */
 export function parsePrivateHashKey(
