@@ -130,17 +130,30 @@ export class PrivateDataExchange {
     return this.p2p?.peers().find((p) => p.name === peer)?.orgId;
   }
 
-  private isMember(orgId: string | undefined, contract: string, collection: string): boolean {
-    if (orgId === undefined) return false;
-    return this.app.collections(contract).some((c) => c.name === collection && c.memberOrgs.includes(orgId));
+  /**
+   * Who belongs to which collection, for one message: each contract's
+   * collections are read once (a lookup reads and parses its definition).
+   */
+  private membership(): (orgId: string | undefined, contract: string, collection: string) => boolean {
+    const byContract = new Map<string, ReturnType<CityChainApp["collections"]>>();
+    return (orgId, contract, collection) => {
+      if (orgId === undefined) return false;
+      let collections = byContract.get(contract);
+      if (collections === undefined) {
+        collections = this.app.collections(contract);
+        byContract.set(contract, collections);
+      }
+      return collections.some((c) => c.name === collection && c.memberOrgs.includes(orgId));
+    };
   }
 
   /** Sends each connected member peer the writes of collections its organisation belongs to. */
   private pushTo(txIdHex: string, writes: readonly PrivateWrite[], onlyPeer?: string): number {
     let sent = 0;
+    const isMember = this.membership();
     for (const peer of this.p2p?.peers() ?? []) {
       if (onlyPeer !== undefined && peer.name !== onlyPeer) continue;
-      const theirs = writes.filter((w) => this.isMember(peer.orgId, w.contract, w.collection));
+      const theirs = writes.filter((w) => isMember(peer.orgId, w.contract, w.collection));
       if (theirs.length === 0) continue;
       const msg: PushMessage = { type: "pvt/push", txId: txIdHex, writes: theirs.map((w) => ({ ...w })) };
       if (this.p2p?.send(peer.name, msg)) sent++;
@@ -156,9 +169,9 @@ export class PrivateDataExchange {
     }
     // Only members send values, and only of collections this node's organisation belongs to.
     const from = this.orgOf(peer);
+    const isMember = this.membership();
     const writes = push.writes.filter(
-      (w) =>
-        this.isMember(from, w.contract, w.collection) && this.isMember(this.identity.orgId, w.contract, w.collection),
+      (w) => isMember(from, w.contract, w.collection) && isMember(this.identity.orgId, w.contract, w.collection),
     );
     if (writes.length === 0) return;
     // Added to what is held, never replacing it: a wrong push from one peer cannot hide the right one
@@ -190,8 +203,9 @@ export class PrivateDataExchange {
     const m = this.missing.get(txIdHex);
     if (!m) return;
     m.attempts++;
+    const isMember = this.membership();
     for (const peer of this.p2p?.peers() ?? []) {
-      if (m.entries.some((e) => this.isMember(peer.orgId, e.contract, e.collection))) {
+      if (m.entries.some((e) => isMember(peer.orgId, e.contract, e.collection))) {
         this.p2p?.send(peer.name, { type: "pvt/pull", txId: txIdHex });
       }
     }

@@ -139,7 +139,7 @@ export class DeployedContracts {
     depth = 0,
   ): Uint8Array {
     const realm = this.realmOf(scope, ctx, def);
-    const host = this.hostFor(scope, ctx, def.name, fn, args, depth, def);
+    const host = this.hostFor(scope, ctx, def.name, fn, args, depth, () => def.collections ?? []);
     let out: ReturnType<ContractRealm["invoke"]>;
     scope.active.add(def.hash);
     try {
@@ -167,7 +167,7 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
   ): Promise<Uint8Array> {
-    const host = this.hostFor(scope, ctx, native.name, fn, args, 0, this.nativeDefinition(ctx, native));
+    const host = this.hostFor(scope, ctx, native.name, fn, args, 0, (orgIds) => native.collections?.(orgIds) ?? []);
     return payloadOf(await dispatch(native.chaincode, host), native.name);
   }
 
@@ -183,17 +183,19 @@ export class DeployedContracts {
     fn: string,
     args: readonly string[],
     depth: number,
-    def?: PrivateDataContract,
+    /** The contract's collections, given the organisations in force (read once per call). */
+    collectionsOf: (orgIds: readonly string[]) => readonly CollectionConfig[] = () => [],
   ): ContractHost {
+    const orgIds = this.orgIdsAt(ctx);
     return createContractHost({
       ctx,
       chainId: this.o.chainId,
       args: [fn, ...args],
       transient: scope.transient,
-      orgIds: this.orgIdsAt(ctx),
+      orgIds,
       privateData: {
         mode: scope.privateMode,
-        collections: def?.collections ?? [],
+        collections: collectionsOf(orgIds),
         ...(scope.node ? { nodeOrgId: scope.node.orgId, store: scope.node.store } : {}),
         callerOrgId: hostIdentityOf(ctx.callers).mspId,
         writes: scope.privateWrites,

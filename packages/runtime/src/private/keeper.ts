@@ -77,6 +77,7 @@ export class PrivateDataKeeper {
     entries: readonly PrivateHashEntry[],
     collectionsOf: (contract: string) => readonly CollectionConfig[],
   ): { writes: StateWrite[]; missing: Map<string, PrivateHashEntry[]> } {
+    collectionsOf = memoised(collectionsOf);
     const writes: StateWrite[] = [];
     const missing = new Map<string, PrivateHashEntry[]>();
     for (const e of entries) {
@@ -121,6 +122,7 @@ export class PrivateDataKeeper {
     collectionsOf: (contract: string) => readonly CollectionConfig[],
     hashOnChain: (contract: string, collection: string, key: string) => Uint8Array | undefined,
   ): StateWrite[] {
+    collectionsOf = memoised(collectionsOf);
     const writes: StateWrite[] = [];
     for (const v of values) {
       const c = collectionsOf(v.contract).find((x) => x.name === v.collection);
@@ -131,4 +133,19 @@ export class PrivateDataKeeper {
     }
     return writes;
   }
+}
+
+/** Collections of each contract looked up once (each lookup reads and parses its definition). */
+function memoised(
+  collectionsOf: (contract: string) => readonly CollectionConfig[],
+): (contract: string) => readonly CollectionConfig[] {
+  const seen = new Map<string, readonly CollectionConfig[]>();
+  return (contract) => {
+    let c = seen.get(contract);
+    if (c === undefined) {
+      c = collectionsOf(contract);
+      seen.set(contract, c);
+    }
+    return c;
+  };
 }
