@@ -21,7 +21,7 @@ import {
 import { copyBytes, readLatestHeight } from "./meta.ts";
 import { resolveLimit, toLmdbRange } from "./range.ts";
 import { decodeHistoryValue, decodeResultAt, decodeResults, decodeTxLocation } from "./records.ts";
-import { openStores, type Stores } from "./stores.ts";
+import { type BytesDb, openStores, type Stores } from "./stores.ts";
 import type {
   BlockCommitData,
   HistoryEntry,
@@ -33,7 +33,7 @@ import type {
   StateWrite,
   TxLocation,
 } from "./types.ts";
-import { applyStateWrite, checkBlockCommitData, writeBlock } from "./write-block.ts";
+import { applyPrivateWrites, applyStateWrite, checkBlockCommitData, writeBlock } from "./write-block.ts";
 
 /** Id recorded in the history of writes made by genesis rather than by a transaction. */
 const GENESIS_TX_ID = new Uint8Array(0);
@@ -194,11 +194,15 @@ export class Ledger {
 
   /** Entries in key order (or reverse), at most `limit`. */
   getStateRange(opts: StateRangeOptions = {}): StateEntry[] {
-    const limit = resolveLimit(opts.limit, STATE_RANGE_LIMIT_DEFAULT, STATE_RANGE_LIMIT_MAX, "state range");
+    return this.rangeOf(this.stores.state, opts, "state range");
+  }
+
+  private rangeOf(db: BytesDb, opts: StateRangeOptions, what: string): StateEntry[] {
+    const limit = resolveLimit(opts.limit, STATE_RANGE_LIMIT_DEFAULT, STATE_RANGE_LIMIT_MAX, what);
     const range = toLmdbRange(opts, limit);
     if (range === undefined || limit === 0) return [];
     const out: StateEntry[] = [];
-    for (const { key, value } of this.stores.state.getRange(range)) {
+    for (const { key, value } of db.getRange(range)) {
       out.push({ key: new Uint8Array(key), value: new Uint8Array(value) });
     }
     return out;
@@ -212,14 +216,7 @@ export class Ledger {
 
   /** Private entries in key order, at most `limit` (same bounds as state ranges). */
   getPrivateRange(opts: StateRangeOptions = {}): StateEntry[] {
-    const limit = resolveLimit(opts.limit, STATE_RANGE_LIMIT_DEFAULT, STATE_RANGE_LIMIT_MAX, "private range");
-    const range = toLmdbRange(opts, limit);
-    if (range === undefined || limit === 0) return [];
-    const out: StateEntry[] = [];
-    for (const { key, value } of this.stores.privateData.getRange(range)) {
-      out.push({ key: new Uint8Array(key), value: new Uint8Array(value) });
-    }
-    return out;
+    return this.rangeOf(this.stores.privateData, opts, "private range");
   }
 
   /**
@@ -229,12 +226,7 @@ export class Ledger {
    */
   async putPrivate(writes: StateWrite[]): Promise<void> {
     for (const w of writes) checkStateKey(w.key);
-    await this.stores.env.childTransaction(() => {
-      for (const w of writes) {
-        if (w.value === null) this.stores.privateData.removeSync(w.key);
-        else this.stores.privateData.putSync(w.key, w.value);
-      }
-    });
+    await this.stores.env.childTransaction(() => applyPrivateWrites(this.stores, writes));
   }
 
   /** Writes to `key` from `fromHeight` on, oldest first (or newest first), at most `limit`. */

@@ -22,6 +22,14 @@ export function checkBlockCommitData(data: BlockCommitData): void {
   for (const w of data.privateWrites ?? []) checkStateKey(w.key);
 }
 
+/** Applies writes to the node's private store (no history: the runtime keeps current values only). */
+export function applyPrivateWrites(stores: Stores, writes: readonly StateWrite[]): void {
+  for (const w of writes) {
+    if (w.value === null) stores.privateData.removeSync(w.key);
+    else stores.privateData.putSync(w.key, w.value);
+  }
+}
+
 /** Applies one write to state and appends it to the key's history. */
 export function applyStateWrite(
   stores: Stores,
@@ -70,10 +78,7 @@ export function writeBlock(stores: Stores, data: BlockCommitData): void {
     assert(bytesEqual(tw.txId, data.txIds[tw.txIndex]), `writes for tx ${tw.txIndex} carry that transaction's id`);
     for (const w of tw.writes) applyStateWrite(stores, w, data.height, tw.txIndex, tw.txId);
   }
-  for (const w of data.privateWrites ?? []) {
-    if (w.value === null) stores.privateData.removeSync(w.key);
-    else stores.privateData.putSync(w.key, w.value);
-  }
+  applyPrivateWrites(stores, data.privateWrites ?? []);
   stores.meta.putSync(META_KEYS.latestHeight, uint64ToBytes(data.height));
   stores.meta.putSync(META_KEYS.latestBlockHash, data.blockHash);
   stores.meta.putSync(META_KEYS.latestTimeMs, uint64ToBytes(data.timeMs));
