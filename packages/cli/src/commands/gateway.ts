@@ -3,6 +3,7 @@ import { createGatewayIdentity, Gateway } from "@citychain/gateway";
 import { CityChainError, ErrorCode } from "@citychain/protocol";
 import type { Command } from "commander";
 import { type Output, print, printError } from "../output.ts";
+import { stopOnSignals } from "../stop-on-signals.ts";
 
 function wholeNumber(text: string, option: string, min: number): number {
   const n = Number(text);
@@ -52,16 +53,7 @@ export function registerGateway(program: Command): void {
         });
         const url = await g.listen(wholeNumber(o.port, "--port", 0), o.host);
         g.logger.info({ url, gatewayId: g.gatewayId }, "gateway listening");
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          g.logger.info({ signal }, "stopping");
-          await g.stop();
-          process.exit(0);
-        };
-        process.on("SIGINT", () => void stop("SIGINT"));
-        process.on("SIGTERM", () => void stop("SIGTERM"));
+        stopOnSignals(g);
       } catch (e) {
         printError(out, e);
         process.exit(1);

@@ -1,6 +1,7 @@
 import { CityChainNode } from "@citychain/node";
 import type { Command } from "commander";
 import { type Output, printError } from "../output.ts";
+import { stopOnSignals } from "../stop-on-signals.ts";
 
 export function registerNode(program: Command): void {
   const node = program.command("node").description("run a node");
@@ -16,16 +17,7 @@ export function registerNode(program: Command): void {
           home: o.home,
           apiPort: o.apiPort === undefined ? undefined : Number(o.apiPort),
         });
-        let stopping = false;
-        const stop = async (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          n.logger.info({ signal }, "stopping");
-          await n.stop();
-          process.exit(0);
-        };
-        process.on("SIGINT", () => void stop("SIGINT"));
-        process.on("SIGTERM", () => void stop("SIGTERM"));
+        stopOnSignals(n);
       } catch (e) {
         printError(out, e);
         process.exit(1);
